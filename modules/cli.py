@@ -1,0 +1,109 @@
+"""`lz`: the command line. Imports stay lazy so `lz validate` never loads cdktf or the bindings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from modules.core.errors import ConfigError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_ENVIRONMENTS = Path("environments")
+
+
+class UsageError(Exception):
+    """Bad input that is not a config file problem (missing tool, bad flag value)."""
+
+
+def print_config_error(error: ConfigError) -> None:
+    for issue in error.issues:
+        print(issue, file=sys.stderr)
+    count = len(error.issues)
+    print(f"\n{count} error{'s' if count != 1 else ''} in the configuration; nothing was changed.",
+          file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from modules.config import load_estate
+    from modules.config.topology import topology
+
+    estate = load_estate(args.dir, only_env=args.env)
+    plan = topology(estate)
+    envs = ", ".join(sorted(estate.environments))
+    print(f"OK: {args.dir}: organization '{estate.organization.name}' and "
+          f"{len(estate.environments)} environment(s) ({envs}) are valid; "
+          f"stacks: {', '.join(plan.names)}")
+    for name in plan.pending:
+        print(f"note: stack '{name}' waits for its account id (the organization stack creates "
+              "the account; then set its id in the config)")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from modules.config.schema import SCHEMAS, render_schema, write_schemas
+
+    if args.check:
+        stale = [name for name, model in SCHEMAS.items()
+                 if not (args.out / name).is_file()
+                 or (args.out / name).read_text(encoding="utf-8") != render_schema(model)]
+        for name in stale:
+            print(f"{args.out / name}: out of date; run `lz schema`", file=sys.stderr)
+        return EXIT_FINDINGS if stale else EXIT_OK
+    for path in write_schemas(args.out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from modules.config import load_estate
+    from modules.synth import synthesize
+
+    estate = load_estate(args.dir, only_env=args.env)
+    stacks = synthesize(estate, args.out, only_env=args.env)
+    print(f"synthesized {len(stacks)} stack(s) into {args.out}: {', '.join(stacks)}")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lz", description="Secure AWS multi-account baseline "
+                                     "from YAML: validate, synthesize, review.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str,
+            with_env: bool = True) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        command.add_argument("--dir", type=Path, default=DEFAULT_ENVIRONMENTS,
+                             help="config folder (default: environments)")
+        if with_env:
+            command.add_argument("--env", help="only this environment (plus the role stacks)")
+        return command
+
+    add("validate", cmd_validate, "check every config file; no cdktf involved")
+    schema = add("schema", cmd_schema, "write the JSON Schemas editors use", with_env=False)
+    schema.add_argument("--out", type=Path, default=DEFAULT_ENVIRONMENTS / "schema")
+    schema.add_argument("--check", action="store_true", help="fail if the committed schema is stale")
+    synth = add("synth", cmd_synth, "synthesize Terraform JSON for every stack, atomically")
+    synth.add_argument("--out", type=Path, default=Path("cdktf.out"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigError as error:
+        print_config_error(error)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

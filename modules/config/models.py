@@ -1,0 +1,109 @@
+"""The two file kinds: `organization.yaml` and one `<env>.yaml` per environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field
+
+from modules.aws_config.config import AwsConfigConfig
+from modules.budget.config import BudgetConfig
+from modules.core.base import StrictModel
+from modules.core.types import Name, PascalName, Region, RetentionDays, UniqueList
+from modules.core.yaml_loader import LoadedYaml
+from modules.deployment.config import DeploymentConfig
+from modules.identity_center.config import AccessGrant, IdentityCenterConfig
+from modules.log_archive.config import LogArchiveConfig
+from modules.network.config import NetworkConfig
+from modules.notifications.config import NotificationsConfig
+from modules.organization.config import (
+    Account,
+    ContactsConfig,
+    CoreAccounts,
+    LandingZoneConfig,
+    OrganizationalUnit,
+    ou_paths,
+)
+from typing import Annotated
+
+
+class OrganizationConfig(StrictModel):
+    """The estate as a whole (`environments/organization.yaml`)."""
+
+    name: Name = Field(description="Short estate name; prefixes bucket and resource names.")
+    home_region: Region
+    approved_regions: Annotated[list[Region], UniqueList] = Field(
+        min_length=1, description="Every region workloads may use (SCP-2); services run in each."
+    )
+    landing_zone: LandingZoneConfig = Field(default_factory=LandingZoneConfig)
+    deployment: DeploymentConfig = Field(default_factory=DeploymentConfig)
+    accounts: CoreAccounts
+    organizational_units: list[OrganizationalUnit] = Field(min_length=1)
+    identity_center: IdentityCenterConfig
+    notifications: NotificationsConfig
+    log_archive: LogArchiveConfig = Field(default_factory=LogArchiveConfig)
+    contacts: ContactsConfig
+
+    @property
+    def ou_paths(self) -> list[str]:
+        return ou_paths(self.organizational_units)
+
+
+class Application(StrictModel):
+    """An application of the environment; yields the `<Name>Apps` job role (IAM-2)."""
+
+    name: PascalName
+    description: str = Field(default="", max_length=200)
+
+    @property
+    def role_name(self) -> str:
+        return f"{self.name}Apps"
+
+
+class Overrides(StrictModel):
+    """Settings an environment may only tighten relative to the organization floor."""
+
+    log_retention_days: RetentionDays | None = None
+
+
+class EnvironmentConfig(StrictModel):
+    """One environment (`environments/<name>.yaml`): its account and what runs in it."""
+
+    name: Name
+    stage: Literal["production", "staging", "development"]
+    account: Account
+    organizational_unit: str = Field(description="OU path, e.g. 'Workloads/Prod'.")
+    region: Region
+    applications: list[Application] = Field(default_factory=list)
+    access: list[AccessGrant] = Field(default_factory=list)
+    network: NetworkConfig
+    aws_config: AwsConfigConfig = Field(default_factory=AwsConfigConfig)
+    budget: BudgetConfig
+    overrides: Overrides = Field(default_factory=Overrides)
+
+    @property
+    def nat_mode(self) -> str:
+        if self.network.nat is not None:
+            return self.network.nat
+        return "per_az" if self.stage == "production" else "single"
+
+
+@dataclass(frozen=True)
+class Estate:
+    """Everything the stacks are built from, plus where each piece was read."""
+
+    organization: OrganizationConfig
+    environments: dict[str, EnvironmentConfig]
+    sources: dict[str, LoadedYaml] = field(default_factory=dict, compare=False, repr=False)
+
+    def accounts(self) -> dict[str, Account]:
+        """Every account by role: management, log_archive, audit and one per environment."""
+        core = self.organization.accounts
+        accounts = {"management": core.management, "log_archive": core.log_archive,
+                    "audit": core.audit}
+        accounts.update({name: env.account for name, env in self.environments.items()})
+        return accounts
+
+    def retention_days(self, env: EnvironmentConfig) -> int:
+        return env.overrides.log_retention_days or self.organization.log_archive.retention_days

@@ -1,0 +1,52 @@
+"""Which stacks the estate has, into which account each deploys, in dependency order.
+
+Pure data (no cdktf) so `lz validate` and the review can list stacks without the bindings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from modules.config.models import Estate
+
+ORGANIZATION, LOG_ARCHIVE, SECURITY = "organization", "log-archive", "security"
+ROLE_STACKS = (ORGANIZATION, LOG_ARCHIVE, SECURITY)
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    name: str
+    account_key: str  # key in Estate.accounts(): management, log_archive, audit or an env name
+    account_id: str
+    region: str
+    depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topology:
+    stacks: tuple[StackSpec, ...]
+    pending: tuple[str, ...]  # stacks whose account has no id yet (created by `organization`)
+
+    @property
+    def names(self) -> list[str]:
+        return [stack.name for stack in self.stacks]
+
+
+def topology(estate: Estate) -> Topology:
+    home = estate.organization.home_region
+    wanted = [
+        (ORGANIZATION, "management", home, ()),
+        (LOG_ARCHIVE, "log_archive", home, (ORGANIZATION,)),
+        (SECURITY, "audit", home, (ORGANIZATION, LOG_ARCHIVE)),
+        *((name, name, env.region, (ORGANIZATION, LOG_ARCHIVE, SECURITY))
+          for name, env in sorted(estate.environments.items())),
+    ]
+    accounts = estate.accounts()
+    stacks, pending = [], []
+    for name, account_key, region, depends_on in wanted:
+        account_id = accounts[account_key].id
+        if account_id is None:
+            pending.append(name)
+        else:
+            stacks.append(StackSpec(name, account_key, account_id, region, depends_on))
+    return Topology(tuple(stacks), tuple(pending))
