@@ -22,8 +22,10 @@ def print_config_error(error: ConfigError) -> None:
     for issue in error.issues:
         print(issue, file=sys.stderr)
     count = len(error.issues)
-    print(f"\n{count} error{'s' if count != 1 else ''} in the configuration; nothing was changed.",
-          file=sys.stderr)
+    print(
+        f"\n{count} error{'s' if count != 1 else ''} in the configuration; nothing was changed.",
+        file=sys.stderr,
+    )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -33,12 +35,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     estate = load_estate(args.dir, only_env=args.env)
     plan = topology(estate)
     envs = ", ".join(sorted(estate.environments))
-    print(f"OK: {args.dir}: organization '{estate.organization.name}' and "
-          f"{len(estate.environments)} environment(s) ({envs}) are valid; "
-          f"stacks: {', '.join(plan.names)}")
+    print(
+        f"OK: {args.dir}: organization '{estate.organization.name}' and "
+        f"{len(estate.environments)} environment(s) ({envs}) are valid; "
+        f"stacks: {', '.join(plan.names)}"
+    )
     for name in plan.pending:
-        print(f"note: stack '{name}' waits for its account id (the organization stack creates "
-              "the account; then set its id in the config)")
+        print(
+            f"note: stack '{name}' waits for its account id (the organization stack creates "
+            "the account; then set its id in the config)"
+        )
     return EXIT_OK
 
 
@@ -46,9 +52,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from modules.config.schema import SCHEMAS, render_schema, write_schemas
 
     if args.check:
-        stale = [name for name, model in SCHEMAS.items()
-                 if not (args.out / name).is_file()
-                 or (args.out / name).read_text(encoding="utf-8") != render_schema(model)]
+        stale = [
+            name
+            for name, model in SCHEMAS.items()
+            if not (args.out / name).is_file()
+            or (args.out / name).read_text(encoding="utf-8") != render_schema(model)
+        ]
         for name in stale:
             print(f"{args.out / name}: out of date; run `lz schema`", file=sys.stderr)
         return EXIT_FINDINGS if stale else EXIT_OK
@@ -68,16 +77,19 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lz", description="Secure AWS multi-account baseline "
-                                     "from YAML: validate, synthesize, review.")
+    parser = argparse.ArgumentParser(
+        prog="lz", description="Secure AWS multi-account baseline from YAML: validate, synthesize, review."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str,
-            with_env: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str, with_env: bool = True
+    ) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(handler=handler)
-        command.add_argument("--dir", type=Path, default=DEFAULT_ENVIRONMENTS,
-                             help="config folder (default: environments)")
+        command.add_argument(
+            "--dir", type=Path, default=DEFAULT_ENVIRONMENTS, help="config folder (default: environments)"
+        )
         if with_env:
             command.add_argument("--env", help="only this environment (plus the role stacks)")
         return command

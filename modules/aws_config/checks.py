@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 def production_records_continuously(estate: Estate) -> Iterator[Finding]:
     for name, env in estate.environments.items():
         if env.stage == "production" and env.aws_config.recording_frequency != "continuous":
-            yield Finding(name, ("aws_config", "recording_frequency"), "'daily' is looser than the "
-                          "production floor (expected continuous)")
+            yield Finding(
+                name,
+                ("aws_config", "recording_frequency"),
+                "'daily' is looser than the production floor (expected continuous)",
+            )
 
 
 CHECKS = (production_records_continuously,)

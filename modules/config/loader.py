@@ -35,15 +35,37 @@ def _validate(model: type[Model], source: LoadedYaml, issues: list[ConfigIssue])
 def _directory_issues(directory: Path) -> list[ConfigIssue]:
     name = display_path(directory)
     if not directory.is_dir():
-        return [ConfigIssue(name, 1, 1, "<directory>", "not a directory (expected the folder "
-                            f"holding {ORGANIZATION_FILE} and one file per environment)")]
+        return [
+            ConfigIssue(
+                name,
+                1,
+                1,
+                "<directory>",
+                "not a directory (expected the folder "
+                f"holding {ORGANIZATION_FILE} and one file per environment)",
+            )
+        ]
     issues = []
     if not (directory / ORGANIZATION_FILE).is_file():
-        issues.append(ConfigIssue(name, 1, 1, "<directory>", f"{ORGANIZATION_FILE} is missing "
-                                  "(expected the organization-wide settings)"))
+        issues.append(
+            ConfigIssue(
+                name,
+                1,
+                1,
+                "<directory>",
+                f"{ORGANIZATION_FILE} is missing (expected the organization-wide settings)",
+            )
+        )
     if not environment_files(directory):
-        issues.append(ConfigIssue(name, 1, 1, "<directory>", "no environment files (expected "
-                                  "one <env>.yaml per environment, e.g. prod.yaml)"))
+        issues.append(
+            ConfigIssue(
+                name,
+                1,
+                1,
+                "<directory>",
+                "no environment files (expected one <env>.yaml per environment, e.g. prod.yaml)",
+            )
+        )
     return issues
 
 
@@ -59,8 +81,13 @@ def _load_environments(
             continue
         if env.name in environments:
             first = sources[env.name].name
-            issues.append(source.issue(("name",), f"environment '{env.name}' is already defined "
-                                       f"in {first} (expected unique environment names)"))
+            issues.append(
+                source.issue(
+                    ("name",),
+                    f"environment '{env.name}' is already defined "
+                    f"in {first} (expected unique environment names)",
+                )
+            )
             continue
         environments[env.name] = env
         sources[env.name] = source
@@ -79,8 +106,17 @@ def load_estate(directory: Path, *, only_env: str | None = None) -> Estate:
     environments = _load_environments(environment_files(directory), sources, issues)
     if only_env is not None and only_env not in environments and not issues:
         known = ", ".join(sorted(environments))
-        raise ConfigError([ConfigIssue(display_path(directory), 1, 1, "--env",
-                                       f"no environment named '{only_env}' (known: {known})")])
+        raise ConfigError(
+            [
+                ConfigIssue(
+                    display_path(directory),
+                    1,
+                    1,
+                    "--env",
+                    f"no environment named '{only_env}' (known: {known})",
+                )
+            ]
+        )
     if organization is not None:
         sources["organization"] = org_source
         estate = Estate(organization, environments, sources)
@@ -90,5 +126,3 @@ def load_estate(directory: Path, *, only_env: str | None = None) -> Estate:
     if only_env is not None:
         environments = {only_env: environments[only_env]}
     return Estate(organization, environments, sources)
-
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -25,7 +25,6 @@ from modules.organization.config import (
     OrganizationalUnit,
     ou_paths,
 )
-from typing import Annotated
 
 
 class OrganizationConfig(StrictModel):
@@ -100,8 +99,7 @@ class Estate:
     def accounts(self) -> dict[str, Account]:
         """Every account by role: management, log_archive, audit and one per environment."""
         core = self.organization.accounts
-        accounts = {"management": core.management, "log_archive": core.log_archive,
-                    "audit": core.audit}
+        accounts = {"management": core.management, "log_archive": core.log_archive, "audit": core.audit}
         accounts.update({name: env.account for name, env in self.environments.items()})
         return accounts
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from difflib import get_close_matches
 from typing import Any
 
@@ -15,9 +16,22 @@ from modules.core.yaml_loader import LoadedYaml
 
 
 def _type_name(value: object) -> str:
-    names = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
-             bool: "true/false", type(None): "nothing (null)"}
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "nothing (null)",
+    }
     return names.get(type(value), type(value).__name__)
+
+
+def _has(container: Any, part: int | str) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
 
 
 def clean_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
@@ -26,9 +40,7 @@ def clean_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
     current = data
     for index, part in enumerate(loc):
         is_last = index == len(loc) - 1
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if _has(current, part):
             current = current[part]
         elif not (is_last and isinstance(part, str) and "[" not in part):
             continue
@@ -64,25 +76,76 @@ def allowed_keys(model: type[BaseModel], parent: Loc) -> list[str]:
                 next_candidates.extend(_models_in(field.annotation))
         if not next_candidates:
             # `part` was a dict key (e.g. a job-role name): its value's models stay the same.
-            next_candidates = [m for c in candidates for f in c.model_fields.values()
-                               if typing.get_origin(f.annotation) is dict
-                               for m in _models_in(f.annotation)] or candidates
+            next_candidates = [
+                m
+                for c in candidates
+                for f in c.model_fields.values()
+                if typing.get_origin(f.annotation) is dict
+                for m in _models_in(f.annotation)
+            ] or candidates
         candidates = next_candidates
     return sorted({name for candidate in candidates for name in candidate.model_fields})
 
 
-def _expected_ordinal(error: ErrorDetails) -> str:
-    context = error.get("ctx", {})
+def _expected_ordinal(context: dict[str, Any]) -> str:
     for key, symbol in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
         if key in context:
             return f"{symbol} {context[key]}"
     return "a value in range"
 
 
+def _length(kind: str, context: dict[str, Any]) -> str:
+    word, bound = (
+        ("at least", context.get("min_length"))
+        if kind == "too_short"
+        else ("at most", context.get("max_length"))
+    )
+    return (
+        f"{context.get('field_type', 'Value')} has {context.get('actual_length')} items "
+        f"(expected {word} {bound})"
+    )
+
+
+def _got(expected: str) -> Callable[[Any, dict[str, Any]], str]:
+    return lambda value, _: f"got {_type_name(value)} {value!r} (expected {expected})"
+
+
+# error type -> message built from (input value, pydantic context)
+_FORMATTERS: dict[str, Callable[[Any, dict[str, Any]], str]] = {
+    "literal_error": lambda value, ctx: f"{value!r} is not allowed (expected {ctx.get('expected')})",
+    "string_pattern_mismatch": lambda value, ctx: (
+        f"{value!r} does not have the expected form (expected to match {ctx.get('pattern')})"
+    ),
+    "model_type": lambda value, _: f"got {_type_name(value)} (expected a mapping of settings)",
+    "dict_type": lambda value, _: f"got {_type_name(value)} (expected a mapping of settings)",
+    "list_type": lambda value, _: f"got {_type_name(value)} (expected a list)",
+    "string_type": _got("text; quote it"),
+    "int_type": _got("a whole number"),
+    "int_parsing": _got("a whole number"),
+    "int_from_float": _got("a whole number"),
+    "float_type": _got("a number"),
+    "float_parsing": _got("a number"),
+    "bool_type": _got("true or false"),
+    "bool_parsing": _got("true or false"),
+    "union_tag_invalid": lambda _, ctx: (
+        f"{ctx.get('tag')!r} is not a known {ctx.get('discriminator')} (expected {ctx.get('expected_tags')})"
+    ),
+    "value_error": lambda _, ctx: str(ctx.get("error")),
+}
+for _kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+    _FORMATTERS[_kind] = lambda value, ctx: (f"{value!r} is out of range (expected {_expected_ordinal(ctx)})")
+for _kind in ("too_short", "too_long"):
+    _FORMATTERS[_kind] = lambda _, ctx, kind=_kind: _length(kind, ctx)  # type: ignore[misc]
+for _kind in ("string_too_short", "string_too_long"):
+    _FORMATTERS[_kind] = lambda value, ctx: (
+        f"{value!r} has the wrong length (expected {ctx.get('min_length', 0)} to "
+        f"{ctx.get('max_length', 'any number of')} characters)"
+    )
+
+
 def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     kind = error["type"]
     value = error.get("input")
-    context = error.get("ctx", {})
     if kind == "extra_forbidden":
         allowed = allowed_keys(model, loc[:-1])
         close = get_close_matches(str(loc[-1]), allowed, n=1)
@@ -90,40 +153,26 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         return f"unknown key '{loc[-1]}' ({hint}expected one of: {', '.join(allowed)})"
     if kind == "missing":
         return f"required key '{loc[-1]}' is missing"
-    if kind == "literal_error":
-        return f"{value!r} is not allowed (expected {context.get('expected')})"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return f"{value!r} is out of range (expected {_expected_ordinal(error)})"
-    if kind in ("too_short", "too_long"):
-        field_type = context.get("field_type", "Value")
-        bound = context.get("min_length") if kind == "too_short" else context.get("max_length")
-        word = "at least" if kind == "too_short" else "at most"
-        return f"{field_type} has {context.get('actual_length')} items (expected {word} {bound})"
-    if kind in ("string_too_short", "string_too_long"):
-        return f"{value!r} has the wrong length ({error['msg'].lower()})"
-    if kind == "string_pattern_mismatch":
-        return f"{value!r} does not have the expected form (expected to match {context['pattern']})"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"got {_type_name(value)} (expected a mapping of settings)"
-    if kind == "list_type":
-        return f"got {_type_name(value)} (expected a list)"
-    if kind in ("string_type", "str_type"):
-        return f"got {_type_name(value)} {value!r} (expected text; quote it)"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"got {_type_name(value)} {value!r} (expected a whole number)"
-    if kind in ("float_type", "float_parsing"):
-        return f"got {_type_name(value)} {value!r} (expected a number)"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"got {_type_name(value)} {value!r} (expected true or false)"
-    if kind == "union_tag_invalid":
-        return (f"{context.get('tag')!r} is not a known {context.get('discriminator')} "
-                f"(expected {context.get('expected_tags')})")
-    if kind == "value_error":
-        return str(context.get("error", error["msg"]))
-    if kind.startswith(("account_id", "region", "cidr", "email", "name", "pascal", "iam_role",
-                        "ou_name", "duplicate")):
+    formatter = _FORMATTERS.get(kind)
+    if formatter is not None:
+        return formatter(value, dict(error.get("ctx", {})))
+    if kind.startswith(_OWN_ERROR_KINDS):
         return error["msg"]
     return f"{error['msg']} (got {value!r})"
+
+
+# Custom errors raised by modules/core/types.py already read as full sentences.
+_OWN_ERROR_KINDS = (
+    "account_id",
+    "region",
+    "cidr",
+    "email",
+    "name",
+    "pascal",
+    "iam_role",
+    "ou_name",
+    "duplicate",
+)
 
 
 def to_issues(error: ValidationError, model: type[BaseModel], source: LoadedYaml) -> list[ConfigIssue]:
@@ -134,6 +183,5 @@ def to_issues(error: ValidationError, model: type[BaseModel], source: LoadedYaml
         kind = detail["type"]
         position_loc = loc[:-1] if kind == "missing" else loc
         line, column = source.position(position_loc, prefer_key=kind == "extra_forbidden")
-        issues.append(ConfigIssue(source.name, line, column, format_loc(loc),
-                                  _message(detail, model, loc)))
+        issues.append(ConfigIssue(source.name, line, column, format_loc(loc), _message(detail, model, loc)))
     return issues

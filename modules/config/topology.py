@@ -38,8 +38,10 @@ def topology(estate: Estate) -> Topology:
         (ORGANIZATION, "management", home, ()),
         (LOG_ARCHIVE, "log_archive", home, (ORGANIZATION,)),
         (SECURITY, "audit", home, (ORGANIZATION, LOG_ARCHIVE)),
-        *((name, name, env.region, (ORGANIZATION, LOG_ARCHIVE, SECURITY))
-          for name, env in sorted(estate.environments.items())),
+        *(
+            (name, name, env.region, (ORGANIZATION, LOG_ARCHIVE, SECURITY))
+            for name, env in sorted(estate.environments.items())
+        ),
     ]
     accounts = estate.accounts()
     stacks, pending = [], []

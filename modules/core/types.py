@@ -15,12 +15,39 @@ from pydantic_core import PydanticCustomError
 
 # Commercial regions (2025). A region outside this list is almost always a typo.
 KNOWN_REGIONS: tuple[str, ...] = (
-    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-    "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-central-1", "ca-west-1",
-    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1",
-    "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
-    "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
 )
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -37,12 +64,16 @@ def _custom(kind: str, message: str, **context: object) -> PydanticCustomError:
 def _account_id(value: object) -> object:
     # YAML reads an unquoted 012345678901 as a number and drops the leading zero: insist on quotes.
     if isinstance(value, int) and not isinstance(value, bool):
-        raise _custom("account_id_unquoted",
-                      "account id {value} is a number (expected a quoted 12-digit string, e.g. "
-                      "'{padded}')", value=value, padded=str(value).zfill(12))
+        raise _custom(
+            "account_id_unquoted",
+            "account id {value} is a number (expected a quoted 12-digit string, e.g. '{padded}')",
+            value=value,
+            padded=str(value).zfill(12),
+        )
     if not isinstance(value, str) or not _ACCOUNT_ID.match(value):
-        raise _custom("account_id", "'{value}' is not an AWS account id (expected exactly 12 digits)",
-                      value=value)
+        raise _custom(
+            "account_id", "'{value}' is not an AWS account id (expected exactly 12 digits)", value=value
+        )
     return value
 
 
@@ -52,24 +83,35 @@ def _region(value: object) -> object:
 
         hint = get_close_matches(str(value), KNOWN_REGIONS, n=1)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-        raise _custom("region", "'{value}' is not an AWS region (expected e.g. ap-northeast-1"
-                      "{suggestion})", value=value, suggestion=suggestion)
+        raise _custom(
+            "region",
+            "'{value}' is not an AWS region (expected e.g. ap-northeast-1{suggestion})",
+            value=value,
+            suggestion=suggestion,
+        )
     return value
 
 
 def _cidr(value: object) -> object:
     if not isinstance(value, str):
-        raise _custom("cidr", "{value!r} is not a CIDR block (expected e.g. 10.0.0.0/16)",
-                      value=value)
+        raise _custom("cidr", "{value!r} is not a CIDR block (expected e.g. 10.0.0.0/16)", value=value)
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as error:
-        raise _custom("cidr", "'{value}' is not a valid IPv4 CIDR block: {reason} "
-                      "(expected e.g. 10.0.0.0/16)", value=value, reason=str(error)) from None
+        raise _custom(
+            "cidr",
+            "'{value}' is not a valid IPv4 CIDR block: {reason} (expected e.g. 10.0.0.0/16)",
+            value=value,
+            reason=str(error),
+        ) from None
     if not 16 <= network.prefixlen <= 24:
-        raise _custom("cidr_size", "'{value}' has prefix /{prefix} (expected /16 to /24, the "
-                      "range AWS allows for a VPC and that leaves room for subnets)",
-                      value=value, prefix=network.prefixlen)
+        raise _custom(
+            "cidr_size",
+            "'{value}' has prefix /{prefix} (expected /16 to /24, the "
+            "range AWS allows for a VPC and that leaves room for subnets)",
+            value=value,
+            prefix=network.prefixlen,
+        )
     return value
 
 
@@ -83,20 +125,34 @@ def _pattern(kind: str, regex: re.Pattern[str], expected: str):  # type: ignore[
 
 
 # WithJsonSchema: editors get the same constraints the validators enforce.
-AccountId = Annotated[str, BeforeValidator(_account_id),
-                      WithJsonSchema({"type": "string", "pattern": r"^\d{12}$"})]
-Region = Annotated[str, BeforeValidator(_region),
-                   WithJsonSchema({"type": "string", "enum": list(KNOWN_REGIONS)})]
-Cidr = Annotated[str, BeforeValidator(_cidr),
-                 WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d+\.\d+\.\d+/\d+$"})]
-Email = Annotated[str, BeforeValidator(_pattern("email", _EMAIL, "an e-mail address like "
-                                                 "ops@example.com"))]
-Name = Annotated[str, BeforeValidator(_pattern(
-    "name", _NAME, "lower-case letters, digits and dashes, 2-40 characters, e.g. 'prod'"))]
-PascalName = Annotated[str, BeforeValidator(_pattern(
-    "pascal_name", _PASCAL, "a PascalCase name of letters and digits, e.g. 'Billing'"))]
-IamRoleName = Annotated[str, BeforeValidator(_pattern(
-    "iam_role_name", _IAM_ROLE_NAME, "an IAM role name: up to 64 of letters, digits and +=,.@_-"))]
+AccountId = Annotated[
+    str, BeforeValidator(_account_id), WithJsonSchema({"type": "string", "pattern": r"^\d{12}$"})
+]
+Region = Annotated[
+    str, BeforeValidator(_region), WithJsonSchema({"type": "string", "enum": list(KNOWN_REGIONS)})
+]
+Cidr = Annotated[
+    str, BeforeValidator(_cidr), WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d+\.\d+\.\d+/\d+$"})
+]
+Email = Annotated[str, BeforeValidator(_pattern("email", _EMAIL, "an e-mail address like ops@example.com"))]
+Name = Annotated[
+    str,
+    BeforeValidator(
+        _pattern("name", _NAME, "lower-case letters, digits and dashes, 2-40 characters, e.g. 'prod'")
+    ),
+]
+PascalName = Annotated[
+    str,
+    BeforeValidator(
+        _pattern("pascal_name", _PASCAL, "a PascalCase name of letters and digits, e.g. 'Billing'")
+    ),
+]
+IamRoleName = Annotated[
+    str,
+    BeforeValidator(
+        _pattern("iam_role_name", _IAM_ROLE_NAME, "an IAM role name: up to 64 of letters, digits and +=,.@_-")
+    ),
+]
 # Log retention in days: one year is the floor everywhere (LOG-3).
 RetentionDays = Annotated[int, Field(ge=365, le=3653)]
 # Session durations are ISO 8601 hours, as Identity Center takes them.
@@ -107,8 +163,7 @@ def _unique(values: list[str]) -> list[str]:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise _custom("duplicate", "'{value}' is listed twice (expected each value once)",
-                          value=value)
+            raise _custom("duplicate", "'{value}' is listed twice (expected each value once)", value=value)
         seen.add(value)
     return values
 

@@ -63,34 +63,46 @@ class _Builder:
         self.issues: list[ConfigIssue] = []
         self._constructor = yaml.SafeLoader("")
 
+    def _construct(self, node: yaml.Node) -> Any:
+        return self._constructor.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.loaded.value_positions[loc] = _mark(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
-        return self._constructor.construct_object(node, deep=True)
+        return self._construct(node)
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         self._constructor.flatten_mapping(node)  # resolves `<<` merge keys
         result: dict[Any, Any] = {}
         first_seen: dict[Any, Position] = {}
         for key_node, value_node in node.value:
-            key = self._constructor.construct_object(key_node, deep=True)
+            key = self._construct(key_node)
             if not isinstance(key, str | int):
                 line, column = _mark(key_node)
                 self.issues.append(
-                    ConfigIssue(self.loaded.name, line, column, format_loc(loc),
-                                f"keys must be strings, got {type(key).__name__} (expected a name)")
+                    ConfigIssue(
+                        self.loaded.name,
+                        line,
+                        column,
+                        format_loc(loc),
+                        f"keys must be strings, got {type(key).__name__} (expected a name)",
+                    )
                 )
                 continue
             if key in first_seen:
                 line, column = _mark(key_node)
                 first_line = first_seen[key][0]
                 self.issues.append(
-                    ConfigIssue(self.loaded.name, line, column, format_loc((*loc, key)),
-                                f"duplicate key '{key}' (first defined on line {first_line}); "
-                                "keep only one")
+                    ConfigIssue(
+                        self.loaded.name,
+                        line,
+                        column,
+                        format_loc((*loc, key)),
+                        f"duplicate key '{key}' (first defined on line {first_line}); keep only one",
+                    )
                 )
                 continue
             first_seen[key] = _mark(key_node)
@@ -112,26 +124,46 @@ def load_yaml(path: Path) -> tuple[LoadedYaml, list[ConfigIssue]]:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
-        return loaded, [ConfigIssue(loaded.name, line, column, "<document>",
-                                    f"YAML syntax error: {problem} (expected valid YAML)")]
+        return loaded, [
+            ConfigIssue(
+                loaded.name, line, column, "<document>", f"YAML syntax error: {problem} (expected valid YAML)"
+            )
+        ]
     documents = [document for document in documents if document is not None]
     if not documents:
-        return loaded, [ConfigIssue(loaded.name, 1, 1, "<document>",
-                                    "file is empty (expected a mapping of settings)")]
+        return loaded, [
+            ConfigIssue(loaded.name, 1, 1, "<document>", "file is empty (expected a mapping of settings)")
+        ]
     if len(documents) > 1:
         line, column = _mark(documents[1])
-        return loaded, [ConfigIssue(loaded.name, line, column, "<document>",
-                                    "more than one YAML document (expected exactly one)")]
+        return loaded, [
+            ConfigIssue(
+                loaded.name, line, column, "<document>", "more than one YAML document (expected exactly one)"
+            )
+        ]
     builder = _Builder(loaded)
     try:
         loaded.data = builder.build(documents[0], ())
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return loaded, [ConfigIssue(loaded.name, line, column, "<document>",
-                                    f"YAML error: {error.problem} (expected plain YAML values)")]
+        return loaded, [
+            ConfigIssue(
+                loaded.name,
+                line,
+                column,
+                "<document>",
+                f"YAML error: {error.problem} (expected plain YAML values)",
+            )
+        ]
     if not isinstance(loaded.data, dict):
-        builder.issues.append(ConfigIssue(loaded.name, 1, 1, "<document>",
-                                          f"top level is a {type(loaded.data).__name__} "
-                                          "(expected a mapping of settings)"))
+        builder.issues.append(
+            ConfigIssue(
+                loaded.name,
+                1,
+                1,
+                "<document>",
+                f"top level is a {type(loaded.data).__name__} (expected a mapping of settings)",
+            )
+        )
     return loaded, builder.issues

@@ -9,9 +9,14 @@ import os
 from pathlib import Path
 
 from cdktf import LocalBackend, S3Backend, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
+from cdktf_cdktf_provider_aws.provider import (
+    AwsProvider,
+    AwsProviderAssumeRole,
+    AwsProviderDefaultTags,
+)
 
-from modules.deployment.config import DeploymentConfig, S3Backend as S3BackendConfig
+from modules.deployment.config import DeploymentConfig
+from modules.deployment.config import S3Backend as S3BackendConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,10 +47,12 @@ class RegionalProviders:
                 region=region,
                 alias=None if region == home_region else region,
                 allowed_account_ids=[account_id],
-                assume_role=[AwsProviderAssumeRole(
-                    role_arn=role_arn(account_id, deployment.role_name),
-                    session_name="landing-zone",
-                )],
+                assume_role=[
+                    AwsProviderAssumeRole(
+                        role_arn=role_arn(account_id, deployment.role_name),
+                        session_name="landing-zone",
+                    )
+                ],
                 default_tags=[AwsProviderDefaultTags(tags=tags)],
             )
 
@@ -61,12 +68,18 @@ class RegionalProviders:
         return self._providers[region]
 
 
-def configure_backend(stack: TerraformStack, *, deployment: DeploymentConfig, stack_name: str,
-                      outdir: Path) -> None:
+def configure_backend(
+    stack: TerraformStack, *, deployment: DeploymentConfig, stack_name: str, outdir: Path
+) -> None:
     backend = deployment.state_backend
     if isinstance(backend, S3BackendConfig):
-        S3Backend(stack, bucket=backend.bucket, key=f"{backend.key_prefix}/{stack_name}.tfstate",
-                  region=backend.region, encrypt=backend.encrypt)
+        S3Backend(
+            stack,
+            bucket=backend.bucket,
+            key=f"{backend.key_prefix}/{stack_name}.tfstate",
+            region=backend.region,
+            encrypt=backend.encrypt,
+        )
         # Terraform >= 1.10 native S3 locking; the binding predates the argument.
         stack.add_override("terraform.backend.s3.use_lockfile", backend.use_lockfile)
         return

@@ -18,9 +18,12 @@ def job_role_catalog_is_complete(estate: Estate) -> Iterator[Finding]:
     catalog = estate.organization.identity_center.job_roles
     for role in (*FIXED_JOB_ROLES, "Apps"):
         if role not in catalog:
-            yield Finding("organization", ("identity_center", "job_roles"),
-                          f"job role '{role}' is missing from the catalog (expected all of: "
-                          f"{', '.join((*FIXED_JOB_ROLES, 'Apps'))}; IAM-2)")
+            yield Finding(
+                "organization",
+                ("identity_center", "job_roles"),
+                f"job role '{role}' is missing from the catalog (expected all of: "
+                f"{', '.join((*FIXED_JOB_ROLES, 'Apps'))}; IAM-2)",
+            )
 
 
 def groups_are_unique(estate: Estate) -> Iterator[Finding]:
@@ -28,11 +31,17 @@ def groups_are_unique(estate: Estate) -> Iterator[Finding]:
     seen_ids: set[str] = set()
     for index, group in enumerate(estate.organization.identity_center.groups):
         if group.name in seen_names:
-            yield Finding("organization", ("identity_center", "groups", index, "name"),
-                          f"group '{group.name}' is declared twice (expected unique names)")
+            yield Finding(
+                "organization",
+                ("identity_center", "groups", index, "name"),
+                f"group '{group.name}' is declared twice (expected unique names)",
+            )
         if group.id in seen_ids:
-            yield Finding("organization", ("identity_center", "groups", index, "id"),
-                          f"group id {group.id} is declared twice (expected unique ids)")
+            yield Finding(
+                "organization",
+                ("identity_center", "groups", index, "id"),
+                f"group id {group.id} is declared twice (expected unique ids)",
+            )
         seen_names.add(group.name)
         seen_ids.add(group.id)
 
@@ -50,12 +59,16 @@ def access_references_resolve(estate: Estate) -> Iterator[Finding]:
         roles = environment_roles(env)
         for index, grant in enumerate(env.access):
             if grant.group not in known_groups and grant.group not in group_ids:
-                yield Finding(name, ("access", index, "group"),
-                              unknown_reference("group", grant.group, known_groups))
+                yield Finding(
+                    name, ("access", index, "group"), unknown_reference("group", grant.group, known_groups)
+                )
             for role_index, role in enumerate(grant.roles):
                 if role not in roles:
-                    yield Finding(name, ("access", index, "roles", role_index),
-                                  unknown_reference("job role", role, roles))
+                    yield Finding(
+                        name,
+                        ("access", index, "roles", role_index),
+                        unknown_reference("job role", role, roles),
+                    )
 
 
 def applications_are_unique(estate: Estate) -> Iterator[Finding]:
@@ -63,8 +76,11 @@ def applications_are_unique(estate: Estate) -> Iterator[Finding]:
         seen: set[str] = set()
         for index, app in enumerate(env.applications):
             if app.name in seen:
-                yield Finding(name, ("applications", index, "name"),
-                              f"application '{app.name}' is declared twice (expected unique names)")
+                yield Finding(
+                    name,
+                    ("applications", index, "name"),
+                    f"application '{app.name}' is declared twice (expected unique names)",
+                )
             seen.add(app.name)
 
 
@@ -74,14 +90,21 @@ def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
     groups.update({g.id: g for g in estate.organization.identity_center.groups})
     for name, env in estate.environments.items():
         grants = [(i, g) for i, g in enumerate(env.access) if "Administrators" in g.roles]
-        members = {m.lower() for _, g in grants if g.group in groups
-                   for m in groups[g.group].members}
+        members = {m.lower() for _, g in grants if g.group in groups for m in groups[g.group].members}
         if grants and len(members) < MIN_ADMINISTRATORS:
-            yield Finding(name, ("access", grants[0][0], "group"),
-                          f"Administrators are granted to {len(members)} person(s) "
-                          f"(expected at least {MIN_ADMINISTRATORS} members in the granted groups; "
-                          "IAM-2)")
+            yield Finding(
+                name,
+                ("access", grants[0][0], "group"),
+                f"Administrators are granted to {len(members)} person(s) "
+                f"(expected at least {MIN_ADMINISTRATORS} members in the granted groups; "
+                "IAM-2)",
+            )
 
 
-CHECKS = (job_role_catalog_is_complete, groups_are_unique, access_references_resolve,
-          applications_are_unique, administrators_have_two_people)
+CHECKS = (
+    job_role_catalog_is_complete,
+    groups_are_unique,
+    access_references_resolve,
+    applications_are_unique,
+    administrators_have_two_people,
+)

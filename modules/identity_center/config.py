@@ -14,18 +14,21 @@ from modules.core.base import StrictModel
 from modules.core.types import Email, SessionDuration
 
 FIXED_JOB_ROLES = ("Administrators", "InfraAdmins", "SecurityAdmins", "IAMAdmins", "Operators")
-JobRoleName = Literal["Administrators", "InfraAdmins", "SecurityAdmins", "IAMAdmins", "Operators",
-                      "Apps"]
+JobRoleName = Literal["Administrators", "InfraAdmins", "SecurityAdmins", "IAMAdmins", "Operators", "Apps"]
 
 
 class Group(StrictModel):
     """An Identity Center group, named in config so plans never look it up in AWS."""
 
     name: str = Field(min_length=1, max_length=128, description="Display name.")
-    id: str = Field(pattern=r"^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
-                    r"[0-9a-f]{12}$", description="Identity store group id.")
-    members: list[Email] = Field(default_factory=list, description="Who is in the group (IAM-2 "
-                                 "asks for at least two Administrators).")
+    id: str = Field(
+        pattern=r"^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+        r"[0-9a-f]{12}$",
+        description="Identity store group id.",
+    )
+    members: list[Email] = Field(
+        default_factory=list, description="Who is in the group (IAM-2 asks for at least two Administrators)."
+    )
 
 
 class JobRole(StrictModel):
@@ -36,8 +39,10 @@ class JobRole(StrictModel):
 
 class IdentityCenterConfig(StrictModel):
     instance_arn: str = Field(pattern=r"^arn:aws:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$")
-    identity_store_id: str = Field(pattern=r"^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}"
-                                   r"-[0-9a-f]{4}-[0-9a-f]{12}$")
+    identity_store_id: str = Field(
+        pattern=r"^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}"
+        r"-[0-9a-f]{4}-[0-9a-f]{12}$"
+    )
     groups: list[Group] = Field(min_length=1)
     job_roles: dict[JobRoleName, JobRole]
 

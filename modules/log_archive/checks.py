@@ -16,8 +16,11 @@ def retention_only_tightens(estate: Estate) -> Iterator[Finding]:
     for name, env in estate.environments.items():
         override = env.overrides.log_retention_days
         if override is not None and override < floor:
-            yield Finding(name, ("overrides", "log_retention_days"), f"{override} days is looser "
-                          f"than the organization floor (expected >= {floor})")
+            yield Finding(
+                name,
+                ("overrides", "log_retention_days"),
+                f"{override} days is looser than the organization floor (expected >= {floor})",
+            )
 
 
 CHECKS = (retention_only_tightens,)

@@ -15,28 +15,38 @@ if TYPE_CHECKING:
 
 
 def vpc_cidrs_do_not_overlap(estate: Estate) -> Iterator[Finding]:
-    networks = {name: ipaddress.IPv4Network(env.network.cidr)
-                for name, env in estate.environments.items()}
+    networks = {name: ipaddress.IPv4Network(env.network.cidr) for name, env in estate.environments.items()}
     for (first, first_net), (second, second_net) in combinations(networks.items(), 2):
         if first_net.overlaps(second_net):
-            yield Finding(second, ("network", "cidr"), f"{second_net} overlaps {first_net} of "
-                          f"environment '{first}' (expected disjoint VPC CIDRs)")
+            yield Finding(
+                second,
+                ("network", "cidr"),
+                f"{second_net} overlaps {first_net} of environment '{first}' (expected disjoint VPC CIDRs)",
+            )
 
 
 def subnets_fit_the_vpc(estate: Estate) -> Iterator[Finding]:
     for name, env in estate.environments.items():
         prefix = env.network.subnet_prefix()
         if prefix > SMALLEST_SUBNET_PREFIX:
-            yield Finding(name, ("network", "cidr"), f"{env.network.cidr} is too small for "
-                          f"{len(TIERS)} tiers x {env.network.az_count} AZs (subnets would be "
-                          f"/{prefix}; expected /{SMALLEST_SUBNET_PREFIX} or larger)")
+            yield Finding(
+                name,
+                ("network", "cidr"),
+                f"{env.network.cidr} is too small for "
+                f"{len(TIERS)} tiers x {env.network.az_count} AZs (subnets would be "
+                f"/{prefix}; expected /{SMALLEST_SUBNET_PREFIX} or larger)",
+            )
 
 
 def production_nat_is_per_az(estate: Estate) -> Iterator[Finding]:
     for name, env in estate.environments.items():
         if env.stage == "production" and env.nat_mode != "per_az":
-            yield Finding(name, ("network", "nat"), f"'{env.nat_mode}' is looser than the "
-                          "production floor (expected per_az: one NAT gateway per AZ, NET-2)")
+            yield Finding(
+                name,
+                ("network", "nat"),
+                f"'{env.nat_mode}' is looser than the "
+                "production floor (expected per_az: one NAT gateway per AZ, NET-2)",
+            )
 
 
 CHECKS = (vpc_cidrs_do_not_overlap, subnets_fit_the_vpc, production_nat_is_per_az)

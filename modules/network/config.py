@@ -26,8 +26,7 @@ class NetworkConfig(StrictModel):
         default=None, description="Default: per_az in production, single elsewhere (NET-2)."
     )
     interface_endpoints: list[str] = Field(
-        default_factory=lambda: ["ssm", "ssmmessages", "ec2messages", "logs", "kms",
-                                 "secretsmanager"],
+        default_factory=lambda: ["ssm", "ssmmessages", "ec2messages", "logs", "kms", "secretsmanager"],
         description="Interface endpoint service short names (NET-3, NET-6).",
     )
 

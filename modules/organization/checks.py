@@ -30,13 +30,21 @@ def accounts_are_unique(estate: Estate) -> Iterator[Finding]:
         where = f"{source}: {'.'.join(loc)}"
         if account_id is not None:
             if account_id in seen_ids:
-                yield Finding(source, (*loc, "id"), f"account id {account_id} is already used by "
-                              f"{seen_ids[account_id]} (expected one account per role)")
+                yield Finding(
+                    source,
+                    (*loc, "id"),
+                    f"account id {account_id} is already used by "
+                    f"{seen_ids[account_id]} (expected one account per role)",
+                )
             seen_ids.setdefault(account_id, where)
         lowered = email.lower()
         if lowered in seen_emails:
-            yield Finding(source, (*loc, "email"), f"e-mail {email} is already used by "
-                          f"{seen_emails[lowered]} (expected a unique root e-mail per account)")
+            yield Finding(
+                source,
+                (*loc, "email"),
+                f"e-mail {email} is already used by "
+                f"{seen_emails[lowered]} (expected a unique root e-mail per account)",
+            )
         seen_emails.setdefault(lowered, where)
 
 
@@ -44,16 +52,20 @@ def environments_reference_declared_ous(estate: Estate) -> Iterator[Finding]:
     known = estate.organization.ou_paths
     for name, env in estate.environments.items():
         if env.organizational_unit not in known:
-            yield Finding(name, ("organizational_unit",),
-                          unknown_reference("OU", env.organizational_unit, known))
+            yield Finding(
+                name, ("organizational_unit",), unknown_reference("OU", env.organizational_unit, known)
+            )
 
 
 def ou_paths_are_unique(estate: Estate) -> Iterator[Finding]:
     seen: set[str] = set()
     for path in estate.organization.ou_paths:
         if path in seen:
-            yield Finding("organization", ("organizational_units",),
-                          f"OU '{path}' is declared twice (expected unique OU paths)")
+            yield Finding(
+                "organization",
+                ("organizational_units",),
+                f"OU '{path}' is declared twice (expected unique OU paths)",
+            )
         seen.add(path)
 
 
@@ -61,13 +73,20 @@ def regions_are_approved(estate: Estate) -> Iterator[Finding]:
     organization = estate.organization
     approved = organization.approved_regions
     if organization.home_region not in approved:
-        yield Finding("organization", ("home_region",), f"home region '{organization.home_region}' "
-                      f"is not in approved_regions (expected one of: {', '.join(approved)})")
+        yield Finding(
+            "organization",
+            ("home_region",),
+            f"home region '{organization.home_region}' "
+            f"is not in approved_regions (expected one of: {', '.join(approved)})",
+        )
     for name, env in estate.environments.items():
         if env.region not in approved:
-            yield Finding(name, ("region",), f"region '{env.region}' is not approved by the "
-                          f"organization (expected one of: {', '.join(approved)})")
+            yield Finding(
+                name,
+                ("region",),
+                f"region '{env.region}' is not approved by the "
+                f"organization (expected one of: {', '.join(approved)})",
+            )
 
 
-CHECKS = (accounts_are_unique, environments_reference_declared_ous, ou_paths_are_unique,
-          regions_are_approved)
+CHECKS = (accounts_are_unique, environments_reference_declared_ous, ou_paths_are_unique, regions_are_approved)

@@ -17,8 +17,12 @@ def _ou_name(value: object) -> object:
     from pydantic_core import PydanticCustomError
 
     if not isinstance(value, str) or not _OU_NAME.match(value):
-        raise PydanticCustomError("ou_name", "{value!r} is not a valid OU name (expected letters, "
-                                  "digits, space, _ or -, starting with a letter)", {"value": value})
+        raise PydanticCustomError(
+            "ou_name",
+            "{value!r} is not a valid OU name (expected letters, "
+            "digits, space, _ or -, starting with a letter)",
+            {"value": value},
+        )
     return value
 
 

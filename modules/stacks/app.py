@@ -22,16 +22,15 @@ ROLE_STACK_CLASSES: dict[str, type[AccountStack]] = {
 
 
 def _build_stack(app: App, spec: StackSpec, estate: Estate, outdir: Path) -> AccountStack:
-    common = {"estate": estate, "account_id": spec.account_id, "home_region": spec.region,
-              "outdir": outdir}
+    common = {"estate": estate, "account_id": spec.account_id, "home_region": spec.region, "outdir": outdir}
     if spec.name in ROLE_STACK_CLASSES:
         return ROLE_STACK_CLASSES[spec.name](app, spec.name, **common)  # type: ignore[arg-type]
-    return EnvironmentStack(app, spec.name, env=estate.environments[spec.name],
-                            **common)  # type: ignore[arg-type]
+    return EnvironmentStack(app, spec.name, env=estate.environments[spec.name], **common)  # type: ignore[arg-type]
 
 
-def build_app(estate: Estate, outdir: Path, *, final_outdir: Path | None = None,
-              only: list[str] | None = None) -> App:
+def build_app(
+    estate: Estate, outdir: Path, *, final_outdir: Path | None = None, only: list[str] | None = None
+) -> App:
     """Every stack of the estate (or those in `only`), to synthesize into `outdir`.
 
     `final_outdir` is where the output ends up when `outdir` is a staging folder.

@@ -14,8 +14,16 @@ from modules.deployment.construct import RegionalProviders, configure_backend
 class AccountStack(TerraformStack):
     """A stack deployed into one account; `self.providers` reaches every approved region."""
 
-    def __init__(self, scope: Construct, stack_name: str, *, estate: Estate, account_id: str,
-                 home_region: str, outdir: Path) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        stack_name: str,
+        *,
+        estate: Estate,
+        account_id: str,
+        home_region: str,
+        outdir: Path,
+    ) -> None:
         super().__init__(scope, stack_name)
         organization = estate.organization
         self.estate = estate
@@ -26,8 +34,6 @@ class AccountStack(TerraformStack):
             account_id=account_id,
             home_region=home_region,
             regions=organization.approved_regions,
-            tags={"lz:estate": organization.name, "lz:stack": stack_name,
-                  "lz:managed-by": "landing-zone"},
+            tags={"lz:estate": organization.name, "lz:stack": stack_name, "lz:managed-by": "landing-zone"},
         )
-        configure_backend(self, deployment=organization.deployment, stack_name=stack_name,
-                          outdir=outdir)
+        configure_backend(self, deployment=organization.deployment, stack_name=stack_name, outdir=outdir)

@@ -12,7 +12,8 @@ from modules.stacks.base import AccountStack
 
 
 class EnvironmentStack(AccountStack):
-    def __init__(self, scope: Construct, stack_name: str, *, env: EnvironmentConfig,
-                 outdir: Path, **common: Any) -> None:
+    def __init__(
+        self, scope: Construct, stack_name: str, *, env: EnvironmentConfig, outdir: Path, **common: Any
+    ) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
         self.env = env

@@ -1,0 +1,68 @@
+# One Makefile that mirrors CI. `make review` and `make test` install what they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CHECKPOINT_DISABLE := 1
+UV ?= uv
+RUN := $(UV) run --frozen
+STAMP := .build/stamps
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP)/uv:
+	@mkdir -p $(STAMP)
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet 'uv==0.9.*' || python3 -m pip install --quiet uv
+	@touch $@
+
+$(STAMP)/python: $(STAMP)/uv pyproject.toml uv.lock
+	$(UV) sync --frozen
+	@touch $@
+
+$(STAMP)/node: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(STAMP)/python $(STAMP)/node  ## install Python deps (uv lock) and the cdktf CLI (npm lock)
+
+fmt: install  ## format and autofix
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+lint: install  ## ruff, formatting, layering contract
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) lint-imports
+	$(RUN) lz schema --check
+
+typecheck: install  ## mypy strict on modules/ and main.py
+	$(RUN) mypy
+
+unit: install  ## tests only
+	$(RUN) pytest $(PYTEST_ARGS)
+
+test: lint typecheck unit  ## everything CI runs
+
+validate: install  ## check the configs in environments/
+	$(RUN) lz validate
+
+schema: install  ## regenerate the JSON Schemas under environments/schema/
+	$(RUN) lz schema
+
+synth: install  ## synthesize every stack into cdktf.out/
+	$(RUN) lz synth
+
+review: install  ## the PR verdict on the sample estate: validate, synth, plan, checks, report
+	$(RUN) lz review --out review-out
+
+snapshots: install  ## refresh the synthesized-stack snapshots after an intended change
+	UPDATE_SNAPSHOTS=1 $(RUN) pytest tests/stacks/test_snapshots.py -q
+
+bench: install  ## benchmarks (not timed tests): validate speed, review wall time and memory
+	$(RUN) python benchmarks/run.py
+
+clean:  ## remove build output (keeps state/)
+	rm -rf .build cdktf.out review-out .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: help install fmt lint typecheck unit test validate schema synth review snapshots bench clean

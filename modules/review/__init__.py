@@ -1,0 +1,1 @@
+"""Plan review: synthesized stacks -> offline plans -> checkov + our checks -> report. No cdktf."""
