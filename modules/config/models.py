@@ -14,7 +14,7 @@ from modules.core.types import Name, PascalName, Region, RetentionDays, UniqueLi
 from modules.core.yaml_loader import LoadedYaml
 from modules.deployment.config import DeploymentConfig
 from modules.identity_center.config import AccessGrant, IdentityCenterConfig
-from modules.log_archive.config import LogArchiveConfig
+from modules.log_archive.config import LogArchiveConfig, access_log_bucket_name, log_bucket_name
 from modules.network.config import NetworkConfig
 from modules.notifications.config import NotificationsConfig
 from modules.organization.config import (
@@ -102,6 +102,15 @@ class Estate:
         accounts = {"management": core.management, "log_archive": core.log_archive, "audit": core.audit}
         accounts.update({name: env.account for name, env in self.environments.items()})
         return accounts
+
+    @property
+    def log_bucket(self) -> str:
+        org = self.organization
+        return log_bucket_name(org.name, org.log_archive, org.accounts.log_archive.id, org.home_region)
+
+    @property
+    def access_log_bucket(self) -> str:
+        return access_log_bucket_name(self.log_bucket)
 
     def retention_days(self, env: EnvironmentConfig) -> int:
         return env.overrides.log_retention_days or self.organization.log_archive.retention_days

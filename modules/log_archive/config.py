@@ -16,3 +16,22 @@ class LogArchiveConfig(StrictModel):
     )
     object_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
     transition_to_archive_days: int = Field(default=90, ge=30, description="Days to Glacier IR.")
+    bucket_name: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$",
+        description="Central log bucket; default <estate>-log-archive-<account id>-<home region>.",
+    )
+
+
+def log_bucket_name(
+    estate_name: str, log_archive: LogArchiveConfig, account_id: str | None, home_region: str
+) -> str:
+    """The central log bucket (CloudTrail, Config, flow logs). SCP-1 protects exactly this name."""
+    if log_archive.bucket_name:
+        return log_archive.bucket_name
+    return f"{estate_name}-log-archive-{account_id or 'new'}-{home_region}"
+
+
+def access_log_bucket_name(log_bucket: str) -> str:
+    """Server access logs of the log bucket go to a separate bucket (Object Lock blocks self-delivery)."""
+    return f"{log_bucket[:52]}-access-logs"

@@ -1,0 +1,34 @@
+"""Every synthesized stack is valid Terraform and plans offline against the provider mirror."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from modules.review.terraform import Terraform
+
+pytestmark = [pytest.mark.synth, pytest.mark.terraform]
+
+STACKS = ["organization", "log-archive", "security", "prod", "stg", "dev"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stack_plans_offline(stack: str, sample_plans: dict[str, Any]) -> None:
+    plan = sample_plans[stack]
+    assert plan.ok, plan.error
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stack_is_valid_terraform(stack: str, sample_plans: dict[str, Any]) -> None:
+    plan = sample_plans[stack]
+    terraform = Terraform(plan.directory.parent.parent / "build" / "terraform.tfrc")
+    assert terraform.validate(plan.directory) is None
+
+
+def test_every_provider_assumes_the_deployment_role(sample_stacks: dict[str, Any]) -> None:
+    for name, stack in sample_stacks.items():
+        for provider in stack["provider"]["aws"]:
+            (assume,) = provider["assume_role"]
+            assert assume["role_arn"].endswith(":role/LandingZoneDeployer"), name
+            assert provider["allowed_account_ids"][0] in assume["role_arn"], name
