@@ -94,7 +94,7 @@ def _region(value: object) -> object:
 
 def _cidr(value: object) -> object:
     if not isinstance(value, str):
-        raise _custom("cidr", "{value!r} is not a CIDR block (expected e.g. 10.0.0.0/16)", value=value)
+        raise _custom("cidr", "{value} is not a CIDR block (expected e.g. 10.0.0.0/16)", value=repr(value))
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as error:
@@ -118,7 +118,7 @@ def _cidr(value: object) -> object:
 def _pattern(kind: str, regex: re.Pattern[str], expected: str):  # type: ignore[no-untyped-def]
     def check(value: object) -> object:
         if not isinstance(value, str) or not regex.match(value):
-            raise _custom(kind, "{value!r} is not valid (expected " + expected + ")", value=value)
+            raise _custom(kind, "{value} is not valid (expected " + expected + ")", value=repr(value))
         return value
 
     return check

@@ -124,6 +124,8 @@ def load_yaml(path: Path) -> tuple[LoadedYaml, list[ConfigIssue]]:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
+        if error.context and error.context_mark and error.problem:
+            problem += f" ({error.context} started on line {error.context_mark.line + 1})"
         return loaded, [
             ConfigIssue(
                 loaded.name, line, column, "<document>", f"YAML syntax error: {problem} (expected valid YAML)"

@@ -27,7 +27,7 @@ def accounts_are_unique(estate: Estate) -> Iterator[Finding]:
     seen_ids: dict[str, str] = {}
     seen_emails: dict[str, str] = {}
     for source, loc, account_id, email in _account_locations(estate):
-        where = f"{source}: {'.'.join(loc)}"
+        where = f"environment '{source}'" if source != "organization" else f"{loc[-1]} (organization)"
         if account_id is not None:
             if account_id in seen_ids:
                 yield Finding(

@@ -1,0 +1,76 @@
+"""The sample estate loads, and derived values follow the documented defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modules.config import Estate
+from modules.config.topology import topology
+from modules.core.errors import ConfigError
+from tests.support import load_variant
+
+
+def test_sample_estate_has_three_environments(sample_estate: Estate) -> None:
+    assert sorted(sample_estate.environments) == ["dev", "prod", "stg"]
+    assert topology(sample_estate).names == ["organization", "log-archive", "security", "dev", "prod", "stg"]
+
+
+def test_prod_subnets_are_three_tiers_per_az(sample_estate: Estate) -> None:
+    subnets = sample_estate.environments["prod"].network.subnets()
+    assert {tier: len(cidrs) for tier, cidrs in subnets.items()} == {"public": 3, "private": 3, "isolated": 3}
+    assert subnets["isolated"][-1] == "10.10.128.0/20"
+
+
+def test_nat_defaults_follow_the_stage(tmp_path: Path) -> None:
+    def drop_nat(files: dict[str, Any]) -> None:
+        for env in ("prod", "dev"):
+            files[env]["network"].pop("nat")
+
+    estate = load_variant(tmp_path / "envs", drop_nat)
+    assert estate.environments["prod"].nat_mode == "per_az"
+    assert estate.environments["dev"].nat_mode == "single"
+
+
+def test_retention_override_tightens_only_its_environment(sample_estate: Estate) -> None:
+    assert sample_estate.retention_days(sample_estate.environments["prod"]) == 1827
+    assert sample_estate.retention_days(sample_estate.environments["dev"]) == 365
+
+
+def test_log_bucket_names_come_from_config(sample_estate: Estate) -> None:
+    assert sample_estate.log_bucket == "acme-log-archive-222222222222-ap-northeast-1"
+    assert sample_estate.access_log_bucket.endswith("-access-logs")
+
+
+def test_account_without_id_makes_its_stack_pending(tmp_path: Path) -> None:
+    def new_dev_account(files: dict[str, Any]) -> None:
+        files["dev"]["account"].pop("id")
+
+    plan = topology(load_variant(tmp_path / "envs", new_dev_account))
+    assert "dev" not in plan.names
+    assert plan.pending == ("dev",)
+
+
+def test_only_env_selects_one_environment(tmp_path: Path) -> None:
+    from modules.config import load_estate
+    from tests.support import copy_sample
+
+    directory = copy_sample(tmp_path / "envs")
+    assert sorted(load_estate(directory, only_env="stg").environments) == ["stg"]
+    with pytest.raises(ConfigError, match="no environment named 'qa'"):
+        load_estate(directory, only_env="qa")
+
+
+def test_s3_backend_settings_are_validated(tmp_path: Path) -> None:
+    def s3_backend(files: dict[str, Any]) -> None:
+        files["organization"]["deployment"]["state_backend"] = {
+            "type": "s3",
+            "bucket": "acme-terraform-state",
+            "region": "ap-northeast-1",
+        }
+
+    backend = load_variant(tmp_path / "envs", s3_backend).organization.deployment.state_backend
+    assert backend.type == "s3"
+    assert backend.use_lockfile is True

@@ -1,0 +1,37 @@
+"""`lz validate` must stay fast and never load cdktf or the provider bindings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from modules.config.schema import SCHEMAS, render_schema
+from tests.support import ROOT, SAMPLE
+
+FORBIDDEN = ("cdktf", "constructs", "cdktf_cdktf_provider_aws", "jsii")
+
+
+def test_validate_imports_no_cdktf() -> None:
+    probe = (
+        "import sys; from modules.cli import main; code = main(['validate', '--dir', sys.argv[1]]);"
+        f"loaded = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}];"
+        "print('LOADED', loaded); sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(SAMPLE)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert "LOADED []" in result.stdout
+
+
+def test_committed_schemas_are_current() -> None:
+    for name, model in SCHEMAS.items():
+        committed = (SAMPLE / "schema" / name).read_text()
+        assert committed == render_schema(model), f"{name} is stale: run `lz schema`"
+
+
+def test_sample_files_reference_their_schema() -> None:
+    for path in SAMPLE.glob("*.yaml"):
+        kind = "organization" if path.stem == "organization" else "environment"
+        first_line = path.read_text().splitlines()[0]
+        assert first_line == f"# yaml-language-server: $schema=schema/{kind}.schema.json"
