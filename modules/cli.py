@@ -66,6 +66,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from modules.config.reference import render_reference
+
+    text = render_reference()
+    if args.check:
+        if not args.out.is_file() or args.out.read_text(encoding="utf-8") != text:
+            print(f"{args.out}: out of date; run `lz docs`", file=sys.stderr)
+            return EXIT_FINDINGS
+        return EXIT_OK
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from modules.config import load_estate
     from modules.synth import synthesize
@@ -98,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     schema = add("schema", cmd_schema, "write the JSON Schemas editors use", with_env=False)
     schema.add_argument("--out", type=Path, default=DEFAULT_ENVIRONMENTS / "schema")
     schema.add_argument("--check", action="store_true", help="fail if the committed schema is stale")
+    docs = add("docs", cmd_docs, "write the generated config field reference", with_env=False)
+    docs.add_argument("--out", type=Path, default=Path("docs/configuration.md"))
+    docs.add_argument("--check", action="store_true", help="fail if the committed reference is stale")
     synth = add("synth", cmd_synth, "synthesize Terraform JSON for every stack, atomically")
     synth.add_argument("--out", type=Path, default=Path("cdktf.out"))
     return parser

@@ -48,18 +48,18 @@ def clean_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
     return tuple(cleaned)
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
+def models_in(annotation: Any) -> list[type[BaseModel]]:
     """Models an annotation can hold, looking through Optional, Union, list, dict and Annotated."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _models_in(args[0])
+        return models_in(args[0])
     if origin in (typing.Union, types.UnionType, list, tuple, set):
-        return [model for arg in args for model in _models_in(arg)]
+        return [model for arg in args for model in models_in(arg)]
     if origin is dict:
-        return _models_in(args[1])
+        return models_in(args[1])
     return []
 
 
@@ -73,7 +73,7 @@ def allowed_keys(model: type[BaseModel], parent: Loc) -> list[str]:
         for candidate in candidates:
             field = candidate.model_fields.get(str(part))
             if field is not None:
-                next_candidates.extend(_models_in(field.annotation))
+                next_candidates.extend(models_in(field.annotation))
         if not next_candidates:
             # `part` was a dict key (e.g. a job-role name): its value's models stay the same.
             next_candidates = [
@@ -81,7 +81,7 @@ def allowed_keys(model: type[BaseModel], parent: Loc) -> list[str]:
                 for c in candidates
                 for f in c.model_fields.values()
                 if typing.get_origin(f.annotation) is dict
-                for m in _models_in(f.annotation)
+                for m in models_in(f.annotation)
             ] or candidates
         candidates = next_candidates
     return sorted({name for candidate in candidates for name in candidate.model_fields})

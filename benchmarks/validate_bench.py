@@ -1,0 +1,75 @@
+"""Benchmark: `lz validate` on the sample estate and on a generated 30-environment estate.
+
+Target (issue 2): well under one second for the sample, as a fresh process (what a user or a
+pre-commit hook pays). Prints the numbers; it is not a timed test.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "environments"
+TARGET_SECONDS = 1.0
+RUNS = 5
+
+
+def generated_estate(target: Path, count: int) -> Path:
+    """The sample organization plus `count` environments cloned from dev with disjoint CIDRs."""
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "organization.yaml").write_text((SAMPLE / "organization.yaml").read_text())
+    dev = yaml.safe_load((SAMPLE / "dev.yaml").read_text())
+    for index in range(count):
+        env = {**dev, "name": f"env{index:02d}"}
+        env["account"] = {
+            "id": f"{900000000000 + index}",
+            "name": f"acme-env{index:02d}",
+            "email": f"aws-env{index:02d}@acme.example",
+        }
+        env["network"] = {**dev["network"], "cidr": f"10.{100 + index}.0.0/16"}
+        (target / f"env{index:02d}.yaml").write_text(yaml.safe_dump(env, sort_keys=False))
+    return target
+
+
+def time_validate(directory: Path) -> list[float]:
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "modules.cli", "validate", "--dir", str(directory)],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def report(label: str, samples: list[float]) -> bool:
+    median = statistics.median(samples)
+    verdict = "ok" if median < TARGET_SECONDS else "OVER TARGET"
+    print(
+        f"validate {label:<22} median {median:.3f}s  max {max(samples):.3f}s  "
+        f"(target < {TARGET_SECONDS:.1f}s, fresh process)  {verdict}"
+    )
+    return median < TARGET_SECONDS
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        results = [
+            report("sample (3 envs)", time_validate(SAMPLE)),
+            report("generated (30 envs)", time_validate(generated_estate(Path(scratch) / "envs", 30))),
+        ]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
