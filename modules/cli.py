@@ -86,7 +86,15 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from modules.synth import synthesize
 
     estate = load_estate(args.dir, only_env=args.env)
-    stacks = synthesize(estate, args.out, only_env=args.env)
+    endpoint = args.emulator
+    if endpoint is not None:
+        from modules.deployment.emulator import validate_endpoint
+
+        try:
+            validate_endpoint(endpoint)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    stacks = synthesize(estate, args.out, only_env=args.env, emulator_endpoint=endpoint)
     print(f"synthesized {len(stacks)} stack(s) into {args.out}: {', '.join(stacks)}")
     return EXIT_OK
 
@@ -118,6 +126,11 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--check", action="store_true", help="fail if the committed reference is stale")
     synth = add("synth", cmd_synth, "synthesize Terraform JSON for every stack, atomically")
     synth.add_argument("--out", type=Path, default=Path("cdktf.out"))
+    synth.add_argument(
+        "--emulator",
+        metavar="URL",
+        help="point every provider at a local AWS emulator (http://127.0.0.1:PORT)",
+    )
     return parser
 
 

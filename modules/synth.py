@@ -18,7 +18,9 @@ def selected_stacks(estate: Estate, only_env: str | None) -> list[str] | None:
     return None if only_env is None else [*ROLE_STACKS, only_env]
 
 
-def synthesize(estate: Estate, out: Path, *, only_env: str | None = None) -> list[str]:
+def synthesize(
+    estate: Estate, out: Path, *, only_env: str | None = None, emulator_endpoint: str | None = None
+) -> list[str]:
     from modules.stacks.app import build_app  # the only cdktf import on this path
 
     out = out.resolve()
@@ -26,7 +28,14 @@ def synthesize(estate: Estate, out: Path, *, only_env: str | None = None) -> lis
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         # Stacks compute relative paths (local state) against the final folder, not the staging one.
-        build_app(estate, staging, final_outdir=out, only=selected_stacks(estate, only_env)).synth()
+        app = build_app(
+            estate,
+            staging,
+            final_outdir=out,
+            only=selected_stacks(estate, only_env),
+            emulator_endpoint=emulator_endpoint,
+        )
+        app.synth()
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -8,6 +8,7 @@ from cdktf import App
 
 from modules.config.models import Estate
 from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY, StackSpec, topology
+from modules.deployment import emulator
 from modules.stacks.base import AccountStack
 from modules.stacks.environment import EnvironmentStack
 from modules.stacks.log_archive import LogArchiveStack
@@ -29,13 +30,23 @@ def _build_stack(app: App, spec: StackSpec, estate: Estate, outdir: Path) -> Acc
 
 
 def build_app(
-    estate: Estate, outdir: Path, *, final_outdir: Path | None = None, only: list[str] | None = None
+    estate: Estate,
+    outdir: Path,
+    *,
+    final_outdir: Path | None = None,
+    only: list[str] | None = None,
+    emulator_endpoint: str | None = None,
+    state_dir: Path | None = None,
 ) -> App:
     """Every stack of the estate (or those in `only`), to synthesize into `outdir`.
 
     `final_outdir` is where the output ends up when `outdir` is a staging folder.
+    `emulator_endpoint` points every provider at a local AWS emulator (see deployment/emulator.py).
     """
-    app = App(outdir=str(outdir))
+    context = (
+        {emulator.CONTEXT_KEY: emulator.validate_endpoint(emulator_endpoint)} if emulator_endpoint else {}
+    )
+    app = App(outdir=str(outdir), context=context)
     for spec in topology(estate).stacks:
         if only is None or spec.name in only:
             _build_stack(app, spec, estate, final_outdir or outdir)

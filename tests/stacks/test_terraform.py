@@ -32,3 +32,10 @@ def test_every_provider_assumes_the_deployment_role(sample_stacks: dict[str, Any
             (assume,) = provider["assume_role"]
             assert assume["role_arn"].endswith(":role/LandingZoneDeployer"), name
             assert provider["allowed_account_ids"][0] in assume["role_arn"], name
+
+
+def test_normal_synth_never_targets_an_emulator(sample_stacks: dict[str, Any]) -> None:
+    for name, stack in sample_stacks.items():
+        for provider in stack["provider"]["aws"]:
+            assert "endpoints" not in provider, name
+            assert "access_key" not in provider, name

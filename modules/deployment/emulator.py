@@ -1,0 +1,94 @@
+"""The emulator target: every AWS API call goes to a local AWS emulator (moto server on 127.0.0.1).
+
+It is chosen only explicitly — `lz synth --emulator URL`, or `LZ_EMULATOR_ENDPOINT` read by
+`main.py` for the cdktf CLI — and travels in the CDKTF App context, so a normal synth can never
+carry it. Pure data: no cdktf here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+CONTEXT_KEY = "lz:emulator_endpoint"
+STATE_DIR_CONTEXT_KEY = "lz:state_dir"
+ENV_VAR = "LZ_EMULATOR_ENDPOINT"
+STATE_DIR_ENV_VAR = "LZ_STATE_DIR"
+DUMMY_CREDENTIALS = {"access_key": "emulator", "secret_key": "emulator"}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+# Provider `endpoints` keys of every service the stacks use; one emulator serves them all.
+SERVICES = (
+    "accessanalyzer",
+    "account",
+    "backup",
+    "budgets",
+    "ce",
+    "cloudtrail",
+    "cloudwatch",
+    "configservice",
+    "controltower",
+    "ec2",
+    "ecr",
+    "events",
+    "guardduty",
+    "iam",
+    "identitystore",
+    "inspector2",
+    "kms",
+    "logs",
+    "organizations",
+    "s3",
+    "s3control",
+    "securityhub",
+    "servicecatalog",
+    "sns",
+    "sqs",
+    "ssm",
+    "ssoadmin",
+    "sts",
+)
+
+
+def validate_endpoint(url: str) -> str:
+    """Only loopback: the emulator run must never send traffic anywhere else."""
+    parsed = urlparse(url)
+    if parsed.scheme != "http" or parsed.hostname not in LOOPBACK_HOSTS or parsed.port is None:
+        raise ValueError(f"emulator endpoint {url!r} must be http://127.0.0.1:<port> (loopback only)")
+    return url
+
+
+_REFERENCE = re.compile(r"\$\{(?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)")
+
+
+def _references(block: Any) -> set[tuple[str, str]]:
+    return set(_REFERENCE.findall(json.dumps(block)))
+
+
+def prune(config: dict[str, Any], excluded_types: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Drop resources of `excluded_types` and, transitively, everything that references them.
+
+    Returns the pruned stack and the removed addresses, so the emulator run can print exactly
+    what it did not deploy.
+    """
+    resources: dict[str, dict[str, Any]] = config.get("resource", {})
+    removed = {(kind, name) for kind in resources if kind in excluded_types for name in resources[kind]}
+    changed = True
+    while changed:
+        changed = False
+        for kind, blocks in resources.items():
+            for name, block in blocks.items():
+                if (kind, name) not in removed and _references(block) & removed:
+                    removed.add((kind, name))
+                    changed = True
+    pruned = json.loads(json.dumps(config))
+    for kind, name in removed:
+        del pruned["resource"][kind][name]
+    pruned["resource"] = {kind: blocks for kind, blocks in pruned.get("resource", {}).items() if blocks}
+    outputs = pruned.get("output", {})
+    for output_name in [o for o, block in outputs.items() if _references(block) & removed]:
+        del outputs[output_name]
+    return pruned, sorted(f"{kind}.{name}" for kind, name in removed)
