@@ -61,6 +61,9 @@ synth: install  ## synthesize every stack into cdktf.out/
 review: install  ## the PR verdict on the sample estate: validate, synth, plan, checks, report
 	$(RUN) lz review --out review-out
 
+e2e: install  ## deploy every stack into a local AWS emulator, re-plan, read back, fault tests
+	$(RUN) pytest tests/e2e -m e2e -ra $(PYTEST_ARGS)
+
 snapshots: install  ## refresh the synthesized-stack snapshots after an intended change
 	UPDATE_SNAPSHOTS=1 $(RUN) pytest tests/stacks/test_snapshots.py -q
 
@@ -70,4 +73,4 @@ bench: install  ## benchmarks (not timed tests): validate speed, review wall tim
 clean:  ## remove build output (keeps state/)
 	rm -rf .build cdktf.out review-out .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install fmt lint typecheck unit test validate schema synth review snapshots bench clean
+.PHONY: help install fmt lint typecheck unit test validate schema synth review e2e snapshots bench clean

@@ -99,6 +99,22 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from modules.review.command import review
+    from modules.synth import synthesize  # imports the bindings only when called, once
+
+    return review(args, lambda estate, out, env: synthesize(estate, out, only_env=env))
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    """Issue 5: job role -> permission set -> policies -> groups per environment account (IAM-2/3)."""
+    from modules.config import load_estate
+    from modules.identity_center.mapping import render_markdown, role_table
+
+    print(render_markdown(role_table(load_estate(args.dir))), end="")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lz", description="Secure AWS multi-account baseline from YAML: validate, synthesize, review."
@@ -124,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     docs = add("docs", cmd_docs, "write the generated config field reference", with_env=False)
     docs.add_argument("--out", type=Path, default=Path("docs/configuration.md"))
     docs.add_argument("--check", action="store_true", help="fail if the committed reference is stale")
+    add("roles", cmd_roles, "print the job-role table: permission sets, policies, grants", with_env=False)
     synth = add("synth", cmd_synth, "synthesize Terraform JSON for every stack, atomically")
     synth.add_argument("--out", type=Path, default=Path("cdktf.out"))
     synth.add_argument(
@@ -131,7 +148,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="point every provider at a local AWS emulator (http://127.0.0.1:PORT)",
     )
+    review = add("review", cmd_review, "the PR verdict: synth, offline plans, checkov and our checks, report")
+    review.add_argument("--out", type=Path, default=Path("review-out"), help="reports and work files")
+    review.add_argument("--workers", type=_positive, default=2, help="parallel terraform plans (default 2)")
+    review.add_argument("--policies", type=Path, default=Path("policies"), help="checks and policy files")
+    review.add_argument("--state-dir", type=Path, help="<stack>.tfstate files to diff against (read only)")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

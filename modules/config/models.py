@@ -8,11 +8,15 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.aws_config.config import AwsConfigConfig
+from modules.backup.config import BackupConfig
 from modules.budget.config import BudgetConfig
+from modules.cloudtrail.config import CloudTrailConfig
 from modules.core.base import StrictModel
 from modules.core.types import Name, PascalName, Region, RetentionDays, UniqueList
 from modules.core.yaml_loader import LoadedYaml
 from modules.deployment.config import DeploymentConfig
+from modules.guardduty.config import GuardDutyConfig
+from modules.hardening.config import HardeningConfig
 from modules.identity_center.config import AccessGrant, IdentityCenterConfig
 from modules.log_archive.config import LogArchiveConfig, access_log_bucket_name, log_bucket_name
 from modules.network.config import NetworkConfig
@@ -21,10 +25,14 @@ from modules.organization.config import (
     Account,
     ContactsConfig,
     CoreAccounts,
+    GuardrailsConfig,
     LandingZoneConfig,
     OrganizationalUnit,
     ou_paths,
 )
+from modules.patching.config import PatchingConfig
+from modules.security_hub.config import SecurityHubConfig
+from modules.session_manager.config import SessionManagerConfig
 
 
 class OrganizationConfig(StrictModel):
@@ -42,7 +50,11 @@ class OrganizationConfig(StrictModel):
     identity_center: IdentityCenterConfig
     notifications: NotificationsConfig
     log_archive: LogArchiveConfig = Field(default_factory=LogArchiveConfig)
+    cloudtrail: CloudTrailConfig = Field(default_factory=CloudTrailConfig)
+    guardduty: GuardDutyConfig = Field(default_factory=GuardDutyConfig)
+    security_hub: SecurityHubConfig = Field(default_factory=SecurityHubConfig)
     contacts: ContactsConfig
+    guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
 
     @property
     def ou_paths(self) -> list[str]:
@@ -77,6 +89,10 @@ class EnvironmentConfig(StrictModel):
     applications: list[Application] = Field(default_factory=list)
     access: list[AccessGrant] = Field(default_factory=list)
     network: NetworkConfig
+    session_manager: SessionManagerConfig = Field(default_factory=SessionManagerConfig)
+    hardening: HardeningConfig = Field(default_factory=HardeningConfig)
+    backup: BackupConfig = Field(default_factory=BackupConfig)
+    patching: PatchingConfig = Field(default_factory=PatchingConfig)
     aws_config: AwsConfigConfig = Field(default_factory=AwsConfigConfig)
     budget: BudgetConfig
     overrides: Overrides = Field(default_factory=Overrides)

@@ -34,10 +34,12 @@ class Topology:
 
 def topology(estate: Estate) -> Topology:
     home = estate.organization.home_region
+    # The log archive comes first: the organization trail and every Config delivery channel
+    # write into its bucket, which must exist before they are created.
     wanted = [
-        (ORGANIZATION, "management", home, ()),
-        (LOG_ARCHIVE, "log_archive", home, (ORGANIZATION,)),
-        (SECURITY, "audit", home, (ORGANIZATION, LOG_ARCHIVE)),
+        (LOG_ARCHIVE, "log_archive", home, ()),
+        (ORGANIZATION, "management", home, (LOG_ARCHIVE,)),
+        (SECURITY, "audit", home, (LOG_ARCHIVE, ORGANIZATION)),
         *(
             (name, name, env.region, (ORGANIZATION, LOG_ARCHIVE, SECURITY))
             for name, env in sorted(estate.environments.items())

@@ -79,8 +79,8 @@ def _emulator_settings(endpoint: str) -> dict[str, Any]:
         "endpoints": [dict.fromkeys(emulator.SERVICES, endpoint)],
         "s3_use_path_style": True,
         "skip_credentials_validation": True,
-        "skip_metadata_api_check": True,
-        "skip_requesting_account_id": False,
+        "skip_metadata_api_check": "true",  # a string in the provider schema
+        "max_retries": 2,  # an unsupported call fails fast instead of backing off for minutes
     }
 
 

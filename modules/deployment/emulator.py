@@ -65,7 +65,11 @@ _REFERENCE = re.compile(r"\$\{(?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)")
 
 
 def _references(block: Any) -> set[tuple[str, str]]:
-    return set(_REFERENCE.findall(json.dumps(block)))
+    """Resources a block points at: `${type.name...}` interpolations and `depends_on` entries."""
+    found = set(_REFERENCE.findall(json.dumps(block)))
+    depends_on = block.get("depends_on", []) if isinstance(block, dict) else []
+    found.update((entry.split(".")[0], entry.split(".")[1]) for entry in depends_on if entry.count(".") == 1)
+    return found
 
 
 def prune(config: dict[str, Any], excluded_types: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -92,3 +96,20 @@ def prune(config: dict[str, Any], excluded_types: Mapping[str, str]) -> tuple[di
     for output_name in [o for o, block in outputs.items() if _references(block) & removed]:
         del outputs[output_name]
     return pruned, sorted(f"{kind}.{name}" for kind, name in removed)
+
+
+def drop_values(config: dict[str, Any], drops: list[Mapping[str, str]]) -> tuple[dict[str, Any], list[str]]:
+    """Remove single list values the emulator rejects (e.g. a service principal it does not know).
+
+    Each drop names `resource_type`, `attribute` and `value`; returns the adjusted stack and a line
+    per value removed.
+    """
+    adjusted = json.loads(json.dumps(config))
+    removed = []
+    for drop in drops:
+        for name, block in adjusted.get("resource", {}).get(drop["resource_type"], {}).items():
+            values = block.get(drop["attribute"])
+            if isinstance(values, list) and drop["value"] in values:
+                values.remove(drop["value"])
+                removed.append(f"{drop['resource_type']}.{name}.{drop['attribute']} -= {drop['value']}")
+    return adjusted, removed

@@ -7,6 +7,12 @@ from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding, unknown_reference
 from modules.identity_center.config import FIXED_JOB_ROLES
+from modules.identity_center.permission_sets import (
+    MAX_PERMISSION_SET_NAME,
+    PermissionSetError,
+    apps_permission_set_name,
+    permission_sets,
+)
 
 if TYPE_CHECKING:
     from modules.config.models import EnvironmentConfig, Estate
@@ -101,8 +107,54 @@ def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
             )
 
 
+def permission_set_names_fit(estate: Estate) -> Iterator[Finding]:
+    """`<App>Apps-<Stage>` must stay within Identity Center's 32-character permission set names."""
+    for name, env in estate.environments.items():
+        for index, app in enumerate(env.applications):
+            permission_set = apps_permission_set_name(app.name, env.stage)
+            if len(permission_set) > MAX_PERMISSION_SET_NAME:
+                yield Finding(
+                    name,
+                    ("applications", index, "name"),
+                    f"permission set name '{permission_set}' has {len(permission_set)} characters "
+                    f"(expected at most {MAX_PERMISSION_SET_NAME}; shorten the application name)",
+                )
+
+
+def grants_are_unique(estate: Estate) -> Iterator[Finding]:
+    """The same group given the same role twice in one environment would be one assignment twice."""
+    groups = estate.organization.identity_center.groups
+    canonical = {g.name: g.name for g in groups} | {g.id: g.name for g in groups}
+    for name, env in estate.environments.items():
+        seen: set[tuple[str, str]] = set()
+        for index, grant in enumerate(env.access):
+            group = canonical.get(grant.group, grant.group)
+            for role_index, role in enumerate(grant.roles):
+                if (group, role) in seen:
+                    yield Finding(
+                        name,
+                        ("access", index, "roles", role_index),
+                        f"group '{group}' is granted '{role}' twice (expected each role once per group)",
+                    )
+                seen.add((group, role))
+
+
+def permission_set_policies_render(estate: Estate) -> Iterator[Finding]:
+    """Every template in policies/permission_sets/ renders to a valid inline policy for this estate."""
+    catalog = estate.organization.identity_center.job_roles
+    if any(role not in catalog for role in (*FIXED_JOB_ROLES, "Apps")):
+        return  # reported by job_role_catalog_is_complete
+    try:
+        permission_sets(estate)
+    except PermissionSetError as error:
+        yield Finding("organization", ("identity_center", "job_roles"), str(error))
+
+
 CHECKS = (
     job_role_catalog_is_complete,
+    permission_set_names_fit,
+    grants_are_unique,
+    permission_set_policies_render,
     groups_are_unique,
     access_references_resolve,
     applications_are_unique,

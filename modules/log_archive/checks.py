@@ -23,4 +23,16 @@ def retention_only_tightens(estate: Estate) -> Iterator[Finding]:
             )
 
 
-CHECKS = (retention_only_tightens,)
+def archive_transition_before_expiry(estate: Estate) -> Iterator[Finding]:
+    """S3 rejects a lifecycle rule whose transition is not before its expiration."""
+    log_archive = estate.organization.log_archive
+    if log_archive.transition_to_archive_days >= log_archive.retention_days:
+        yield Finding(
+            "organization",
+            ("log_archive", "transition_to_archive_days"),
+            f"{log_archive.transition_to_archive_days} days is not before the expiry at "
+            f"retention_days (expected fewer than {log_archive.retention_days})",
+        )
+
+
+CHECKS = (retention_only_tightens, archive_transition_before_expiry)

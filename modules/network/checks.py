@@ -8,7 +8,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding
-from modules.network.config import SMALLEST_SUBNET_PREFIX, TIERS
+from modules.network.config import SMALLEST_SUBNET_PREFIX, TIERS, ZONE_LETTERS
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
@@ -49,4 +49,37 @@ def production_nat_is_per_az(estate: Estate) -> Iterator[Finding]:
             )
 
 
-CHECKS = (vpc_cidrs_do_not_overlap, subnets_fit_the_vpc, production_nat_is_per_az)
+def availability_zones_fit_the_region(estate: Estate) -> Iterator[Finding]:
+    for name, env in estate.environments.items():
+        network = env.network
+        zones = network.zones(env.region)
+        if network.availability_zones and len(zones) != network.az_count:
+            yield Finding(
+                name,
+                ("network", "availability_zones"),
+                f"{len(zones)} zones listed for az_count {network.az_count} (expected one zone per AZ)",
+            )
+        elif len(zones) < network.az_count:
+            yield Finding(
+                name,
+                ("network", "az_count"),
+                f"{env.region} has {len(zones)} zones for new accounts "
+                f"({', '.join(zones)}), not {network.az_count} (expected az_count <= {len(zones)}, "
+                "or list network.availability_zones)",
+            )
+        for index, zone in enumerate(network.availability_zones):
+            if zone[:-1] != env.region:
+                yield Finding(
+                    name,
+                    ("network", "availability_zones", index),
+                    f"'{zone}' is not a zone of the environment's region {env.region} "
+                    f"(expected e.g. '{env.region}{ZONE_LETTERS.get(env.region, 'a')[0]}')",
+                )
+
+
+CHECKS = (
+    vpc_cidrs_do_not_overlap,
+    subnets_fit_the_vpc,
+    production_nat_is_per_az,
+    availability_zones_fit_the_region,
+)

@@ -1,4 +1,4 @@
-"""Cross-file checks for accounts, OUs and regions (ORG-1, SCP-2)."""
+"""Cross-file checks for accounts, OUs, regions and SCP guardrails (ORG-1..2, SCP-1..6)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding, unknown_reference
+from modules.organization import guardrails as g
+from modules.organization.scp import (
+    MAX_SCP_CHARS,
+    MAX_SCPS_PER_TARGET,
+    ScpError,
+    available_scps,
+    render_scp,
+)
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
@@ -89,4 +97,150 @@ def regions_are_approved(estate: Estate) -> Iterator[Finding]:
             )
 
 
-CHECKS = (accounts_are_unique, environments_reference_declared_ous, ou_paths_are_unique, regions_are_approved)
+def security_ou_is_top_level(estate: Estate) -> Iterator[Finding]:
+    organization = estate.organization
+    security = organization.landing_zone.security_ou
+    top_level = [unit.name for unit in organization.organizational_units]
+    if security not in top_level:
+        yield Finding(
+            "organization",
+            ("landing_zone", "security_ou"),
+            unknown_reference("top-level OU", security, top_level)
+            + " (the log-archive and audit accounts are placed there)",
+        )
+    elif g.control_tower_mode(estate) and len(g.security_ou_subtree(estate)) > 1:
+        yield Finding(
+            "organization",
+            ("organizational_units",),
+            f"OU '{security}' is created by Control Tower in control_tower mode (expected no child "
+            "OUs under it; declare them at the top level instead)",
+        )
+
+
+def control_tower_has_core_account_ids(estate: Estate) -> Iterator[Finding]:
+    if not g.control_tower_mode(estate):
+        return
+    for key in ("log_archive", "audit"):
+        if getattr(estate.organization.accounts, key).id is None:
+            yield Finding(
+                "organization",
+                ("accounts", key, "id"),
+                "Control Tower needs the log-archive and audit accounts to exist before the landing "
+                "zone (expected their 12-digit id)",
+            )
+
+
+def _target_problem(estate: Estate, target: g.Target) -> str | None:
+    if target.kind == "ou" and target.name not in estate.organization.ou_paths:
+        return unknown_reference("OU", target.name, estate.organization.ou_paths)
+    if target.kind == "ou" and target.name not in g.managed_ou_paths(estate):
+        return (
+            f"OU '{target.name}' is created and governed by Control Tower (expected Root or an OU "
+            "this estate manages)"
+        )
+    if target.kind == "account" and target.name == "management":
+        return "SCPs never apply to the management account (expected a member account)"
+    members = sorted(g.account_ou(estate))
+    if target.kind == "account" and target.name not in members:
+        return unknown_reference("member account", target.name, members)
+    return None
+
+
+def _guardrail_problem(estate: Estate, target: g.Target, name: str, known: tuple[str, ...]) -> str | None:
+    if name not in known:
+        return unknown_reference("SCP template in policies/scp/", name, list(known))
+    if name == g.DENY_ACCESS_KEYS and not estate.organization.guardrails.deny_iam_user_access_keys:
+        return (
+            f"'{name}' is switched off by guardrails.deny_iam_user_access_keys (expected it removed "
+            "from the attachments, or the switch on)"
+        )
+    if not g.is_scp(estate, name) and target.kind != "ou":
+        return (
+            f"'{name}' is a Control Tower control in control_tower mode, and controls attach to OUs "
+            f"only (expected it under top_level_ous or ous, not {target.label})"
+        )
+    return None
+
+
+def guardrail_attachments_resolve(estate: Estate) -> Iterator[Finding]:
+    known = available_scps()
+    for attachment in g.attachments(estate):
+        problem = _target_problem(estate, attachment.target)
+        if problem:
+            yield Finding("organization", attachment.loc, problem)
+            continue
+        for index, name in enumerate(attachment.guardrails):
+            problem = _guardrail_problem(estate, attachment.target, name, known)
+            if problem:
+                loc = (*attachment.loc, index) if attachment.loc[-1] != "top_level_ous" else attachment.loc
+                yield Finding("organization", loc, problem)
+
+
+def scps_per_target_within_limit(estate: Estate) -> Iterator[Finding]:
+    """SCP-6: AWS refuses a sixth policy on a target; FullAWSAccess always takes one slot."""
+    for attachment in g.attachments(estate):
+        count = len(attachment.guardrails) + 1
+        if count > MAX_SCPS_PER_TARGET:
+            yield Finding(
+                "organization",
+                attachment.loc,
+                f"{attachment.target.label} would carry {count} SCPs incl. FullAWSAccess "
+                f"({', '.join(attachment.guardrails)}) (expected at most {MAX_SCPS_PER_TARGET}; move some "
+                "to an OU above or below)",
+            )
+
+
+def scp_documents_within_limits(estate: Estate) -> Iterator[Finding]:
+    """SCP-6: each rendered document is valid and at most 5,120 characters, as AWS counts them."""
+    known = set(available_scps())
+    context = g.scp_context(estate)
+    for name in g.scp_names(estate):
+        if name not in known:
+            continue  # reported by guardrail_attachments_resolve
+        try:
+            rendered = render_scp(name, context)
+        except ScpError as error:
+            yield Finding("organization", ("guardrails",), str(error))
+            continue
+        if rendered.size > MAX_SCP_CHARS:
+            yield Finding(
+                "organization",
+                g.size_knob(name),
+                f"SCP '{name}' renders to {rendered.size} characters (expected at most {MAX_SCP_CHARS}, "
+                "whitespace-minified as AWS counts; shorten the lists that fill it)",
+            )
+
+
+def member_accounts_are_guarded(estate: Estate) -> Iterator[Finding]:
+    """Every member account ends up under each required guardrail (SCP-1..5, IAM-7 when on)."""
+    required = list(g.REQUIRED_GUARDRAILS)
+    if estate.organization.guardrails.deny_iam_user_access_keys:
+        required.append(g.DENY_ACCESS_KEYS)
+    governed_by_control_tower = set(g.security_ou_subtree(estate)) if g.control_tower_mode(estate) else set()
+    placement = g.account_ou(estate)
+    for account, reaching in sorted(g.effective_guardrails(estate).items()):
+        if placement[account] in governed_by_control_tower:
+            continue  # Control Tower's mandatory controls govern its security OU
+        for name in required:
+            if name not in reaching:
+                yield Finding(
+                    "organization",
+                    g.ATTACHMENTS_LOC,
+                    f"account '{account}' (OU {placement[account]}) is not covered by '{name}' "
+                    f"({g.REQUIREMENT_OF[name]}) (expected it attached to Root, an OU above the "
+                    "account, or the account)",
+                )
+
+
+CHECKS = (
+    accounts_are_unique,
+    environments_reference_declared_ous,
+    ou_paths_are_unique,
+    regions_are_approved,
+    security_ou_is_top_level,
+    control_tower_has_core_account_ids,
+    guardrail_attachments_resolve,
+    scps_per_target_within_limit,
+    scp_documents_within_limits,
+    member_accounts_are_guarded,
+)

@@ -1,4 +1,8 @@
-"""`organization.yaml`: accounts, OU layout, landing zone mode, alternate contacts (ORG-1..5)."""
+"""`organization.yaml`: accounts, OU layout, landing zone mode, alternate contacts, SCP guardrails.
+
+Requirements ORG-1..5 and SCP-1..6. The guardrail documents themselves are data in `policies/scp/`;
+this module only says which are attached where and what they exempt.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field
 
 from modules.core.base import StrictModel
-from modules.core.types import AccountId, Email
+from modules.core.types import AccountId, Email, UniqueList
 
 _OU_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 _-]{0,63}$")
 
@@ -19,7 +23,7 @@ def _ou_name(value: object) -> object:
     if not isinstance(value, str) or not _OU_NAME.match(value):
         raise PydanticCustomError(
             "ou_name",
-            "{value!r} is not a valid OU name (expected letters, "
+            "'{value}' is not a valid OU name (expected letters, "
             "digits, space, _ or -, starting with a letter)",
             {"value": value},
         )
@@ -50,16 +54,39 @@ class OrganizationalUnit(StrictModel):
     children: list[OrganizationalUnit] = Field(default_factory=list)
 
 
+# The role Control Tower (and its StackSets) uses in every enrolled account.
+CONTROL_TOWER_EXECUTION_ROLE = "AWSControlTowerExecution"
+
+
 class ControlTowerConfig(StrictModel):
     """Only read in `control_tower` mode."""
 
     version: str = Field(default="3.3", pattern=r"^\d+\.\d+$", description="Landing zone version.")
+    access_management: bool = Field(
+        default=False,
+        description="Let Control Tower manage Identity Center groups and permission sets; off because "
+        "the identity_center section owns them.",
+    )
+    region_deny_control: str = Field(
+        default="CT.MULTISERVICE.PV.1",
+        pattern=r"^[A-Za-z0-9._-]{3,64}$",
+        description="Control that stands in for the region-deny SCP on OUs (the OU Region deny control).",
+    )
+    sso_user_first_name: str = Field(
+        default="Platform", min_length=1, max_length=64, description="Account Factory SSO user's name."
+    )
+    sso_user_last_name: str = Field(default="Team", min_length=1, max_length=64)
 
 
 class LandingZoneConfig(StrictModel):
     """ORG-2: plain Organizations, or Control Tower (which then owns trail, Config, region deny)."""
 
     mode: Literal["organizations", "control_tower"] = "organizations"
+    security_ou: OuName = Field(
+        default="Security",
+        description="Top-level OU of the log-archive and audit accounts; created by Control Tower in "
+        "control_tower mode.",
+    )
     control_tower: ControlTowerConfig = Field(default_factory=ControlTowerConfig)
 
 
@@ -86,3 +113,104 @@ def ou_paths(units: list[OrganizationalUnit], parent: str = "") -> list[str]:
         paths.append(path)
         paths.extend(ou_paths(unit.children, path))
     return paths
+
+
+# --- SCP guardrails (SCP-1..6) -----------------------------------------------------------------
+
+_SCP_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_ROLE_PATTERN = re.compile(r"^[A-Za-z0-9+=,.@_*/-]{1,512}$")
+_IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
+
+
+def _scp_name(value: object) -> object:
+    from pydantic_core import PydanticCustomError
+
+    if not isinstance(value, str) or not _SCP_NAME.match(value):
+        raise PydanticCustomError(
+            "scp_name",
+            "'{value}' is not an SCP name (expected the kebab-case name of a template in "
+            "policies/scp/, e.g. 'region-deny')",
+            {"value": value},
+        )
+    return value
+
+
+def _role_pattern(value: object) -> object:
+    from pydantic_core import PydanticCustomError
+
+    if not isinstance(value, str) or not _ROLE_PATTERN.match(value):
+        raise PydanticCustomError(
+            "role_pattern",
+            "'{value}' is not a role name pattern (expected a role name, optionally with a path "
+            "and * or ? wildcards, e.g. 'BreakGlassAdmin' or 'aws-reserved/sso.amazonaws.com/*')",
+            {"value": value},
+        )
+    if not value.strip("*?/"):
+        raise PydanticCustomError(
+            "role_pattern_too_broad",
+            "'{value}' would exempt every role (expected a role name or a narrower pattern)",
+            {"value": value},
+        )
+    return value
+
+
+def _iam_action(value: object) -> object:
+    from pydantic_core import PydanticCustomError
+
+    if not isinstance(value, str) or not _IAM_ACTION.match(value) or value.startswith("*"):
+        raise PydanticCustomError(
+            "iam_action",
+            "'{value}' is not an IAM action (expected service:Action with optional wildcards, "
+            "e.g. 'wellarchitected:*')",
+            {"value": value},
+        )
+    return value
+
+
+ScpName = Annotated[str, BeforeValidator(_scp_name)]
+RolePattern = Annotated[str, BeforeValidator(_role_pattern)]
+IamAction = Annotated[str, BeforeValidator(_iam_action)]
+ScpList = Annotated[list[ScpName], UniqueList]
+
+# Root holds four (+ FullAWSAccess = the AWS limit of five); the rest sit on every top-level OU,
+# where every member account is (environments by their OU, core accounts in the security OU).
+DEFAULT_ROOT_SCPS = [
+    "deny-leave-organization",
+    "deny-root-user",
+    "log-protection",
+    "protect-security-services",
+]
+DEFAULT_TOP_LEVEL_OU_SCPS = ["region-deny", "deny-iam-access-keys"]
+
+
+class ScpAttachments(StrictModel):
+    """Where each SCP is attached. Every target also carries AWS's FullAWSAccess (max 5 in all)."""
+
+    root: ScpList = Field(default_factory=lambda: list(DEFAULT_ROOT_SCPS))
+    top_level_ous: ScpList = Field(
+        default_factory=lambda: list(DEFAULT_TOP_LEVEL_OU_SCPS),
+        description="Attached to every top-level OU (in control_tower mode: every OU it does not own).",
+    )
+    ous: dict[str, ScpList] = Field(default_factory=dict, description="By OU path, e.g. 'Workloads/Prod'.")
+    accounts: dict[str, ScpList] = Field(
+        default_factory=dict, description="By account role: log_archive, audit or an environment name."
+    )
+
+
+class GuardrailsConfig(StrictModel):
+    """SCP-1..6: what the SCP templates exempt and where they are attached."""
+
+    region_deny_exempt_roles: Annotated[list[RolePattern], UniqueList] = Field(
+        default_factory=lambda: [CONTROL_TOWER_EXECUTION_ROLE],
+        description="Role names (path and wildcards allowed) the region deny spares, besides "
+        "deployment.break_glass_role_names, which are always exempt.",
+    )
+    extra_global_actions: Annotated[list[IamAction], UniqueList] = Field(
+        default_factory=list,
+        description="More global-service actions the region deny lets through (beyond IAM, "
+        "Organizations, STS, CloudFront, Route 53, Support, Budgets, Cost Explorer, ...).",
+    )
+    deny_iam_user_access_keys: bool = Field(
+        default=True, description="Create and attach deny-iam-access-keys (IAM-7: no long-lived keys)."
+    )
+    attachments: ScpAttachments = Field(default_factory=ScpAttachments)

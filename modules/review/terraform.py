@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,14 +114,23 @@ def offline_copy(synthesized: dict[str, Any]) -> dict[str, Any]:
     return offline
 
 
-def prepare_plan_dir(stack_dir: Path, plan_root: Path) -> Path:
-    """Copy a synthesized stack (with its assets) into `plan_root/<stack>` and make it offline."""
+def prepare_plan_dir(stack_dir: Path, plan_root: Path, *, state_dir: Path | None = None) -> Path:
+    """Copy a synthesized stack (with its assets) into `plan_root/<stack>` and make it offline.
+
+    With `state_dir`, the stack's recorded state (`<stack>.tfstate`) is copied in read-only: with
+    `-refresh=false` the plan then shows real updates, replacements and destroys without calling
+    AWS. Without it every resource is a create. State is never picked up implicitly: the verdict
+    must not depend on a stray local file.
+    """
     target = plan_root / stack_dir.name
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(stack_dir, target, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
     config_path = target / "cdk.tf.json"
     synthesized = json.loads(config_path.read_text(encoding="utf-8"))
     config_path.write_text(json.dumps(offline_copy(synthesized), indent=2), encoding="utf-8")
+    state = state_dir / f"{stack_dir.name}.tfstate" if state_dir else None
+    if state is not None and state.is_file():
+        shutil.copyfile(state, target / "terraform.tfstate")
     return target
 
 
@@ -186,18 +195,53 @@ class Terraform:
 
 
 def _tail(result: subprocess.CompletedProcess[str], lines: int = 40) -> str:
-    text = (result.stderr or "") + (result.stdout or "")
-    return "\n".join(text.strip().splitlines()[-lines:])
+    """Terraform's errors are on stderr; stdout (a long plan diff) only when stderr is empty."""
+    text = (result.stderr or "").strip() or (result.stdout or "").strip()
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def prime_plugin_cache(terraform: Terraform, build_dir: Path) -> None:
+    """Install the provider into the shared plugin cache once, so parallel inits only link it.
+
+    Needs no synthesized stack: the review runs it while the bindings import and synthesize.
+    """
+    primer = build_dir / "primer"
+    primer.mkdir(parents=True, exist_ok=True)
+    config = {
+        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}}}
+    }
+    (primer / "main.tf.json").write_text(json.dumps(config), encoding="utf-8")
+    result = terraform.run(primer, "init", "-input=false", "-no-color", "-backend=false")
+    if result.returncode != 0:
+        raise ToolError(
+            f"terraform cannot install {PROVIDER} {PROVIDER_VERSION} from the mirror:\n{_tail(result)}"
+        )
 
 
 def plan_stacks(
-    synth_dir: Path, plan_root: Path, build_dir: Path, stacks: Iterable[str], *, workers: int = 2
+    synth_dir: Path,
+    plan_root: Path,
+    build_dir: Path,
+    stacks: Iterable[str],
+    *,
+    workers: int = 2,
+    state_dir: Path | None = None,
+    terraform: Terraform | None = None,
+    on_done: Callable[[StackPlan], None] | None = None,
 ) -> list[StackPlan]:
     """Offline plans of the named synthesized stacks, in parallel, sharing one plugin cache."""
-    terraform = Terraform(write_cli_config(build_dir, find_mirror()))
-    directories = [prepare_plan_dir(synth_dir / "stacks" / name, plan_root) for name in stacks]
-    # Prime the plugin cache with one init so parallel inits do not race to fill it.
-    if directories:
-        terraform.run(directories[0], "init", "-input=false", "-no-color")
+    if terraform is None:
+        terraform = Terraform(write_cli_config(build_dir, find_mirror()))
+        prime_plugin_cache(terraform, build_dir)
+    directories = [
+        prepare_plan_dir(synth_dir / "stacks" / name, plan_root, state_dir=state_dir) for name in stacks
+    ]
+
+    def plan(directory: Path) -> StackPlan:
+        result = terraform.plan(directory)
+        if on_done is not None:
+            on_done(result)
+        return result
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(terraform.plan, directories))
+        return list(pool.map(plan, directories))

@@ -9,6 +9,8 @@ from constructs import Construct
 
 from modules.config.models import Estate
 from modules.deployment.construct import RegionalProviders, configure_backend
+from modules.iam_baseline.baseline import analyzer_type
+from modules.iam_baseline.construct import IamBaseline
 
 
 class AccountStack(TerraformStack):
@@ -37,3 +39,7 @@ class AccountStack(TerraformStack):
             tags={"lz:estate": organization.name, "lz:stack": stack_name, "lz:managed-by": "landing-zone"},
         )
         configure_backend(self, deployment=organization.deployment, stack_name=stack_name, outdir=outdir)
+        # Issue 5: IAM baseline in every account (password policy, MFA-or-nothing, Access Analyzer).
+        self.iam_baseline = IamBaseline(
+            self, "iam-baseline", providers=self.providers, analyzer_type=analyzer_type(estate, account_id)
+        )

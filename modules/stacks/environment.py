@@ -7,7 +7,13 @@ from typing import Any
 
 from constructs import Construct
 
+from modules.backup.construct import Backup
 from modules.config.models import EnvironmentConfig
+from modules.hardening.construct import AccountHardening
+from modules.network.construct import Network
+from modules.patching.construct import Patching
+from modules.session_manager.construct import SessionManager
+from modules.stacks import detection
 from modules.stacks.base import AccountStack
 
 
@@ -17,3 +23,66 @@ class EnvironmentStack(AccountStack):
     ) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
         self.env = env
+        self._environment_baseline()
+        # Issue 6: Config recorder and rules, ECR scan-on-push, budget (CFG-1..3, DET-4, OPS-1)
+        detection.environment_detection(self, env)
+
+    # --- Environment baseline (issue 7): network, Session Manager, hardening, backup, patching ---
+    def _environment_baseline(self) -> None:
+        env, estate = self.env, self.estate
+        prefix = f"{estate.organization.name}-{env.name}"
+        retention = estate.retention_days(env)
+        self.hardening = AccountHardening(
+            self,
+            "hardening",
+            config=env.hardening,
+            name_prefix=prefix,
+            account_id=self.account_id,
+            home_region=env.region,
+            regional_providers={
+                region: self.providers.for_region(region) for region in self.providers.regions
+            },
+        )
+        logs_key = self.hardening.logs_key
+        self.network = Network(
+            self,
+            "network",
+            config=env.network,
+            nat_mode=env.nat_mode,
+            name_prefix=prefix,
+            account_id=self.account_id,
+            region=env.region,
+            logs_key=logs_key,
+            retention_days=retention,
+            log_bucket=estate.log_bucket,
+        )
+        self.session_manager = SessionManager(
+            self,
+            "session_manager",
+            config=env.session_manager,
+            name_prefix=prefix,
+            account_id=self.account_id,
+            logs_key=logs_key,
+            retention_days=retention,
+            deletion_window_days=env.hardening.kms_deletion_window_days,
+        )
+        self.backup = Backup(
+            self,
+            "backup",
+            config=env.backup,
+            name_prefix=prefix,
+            account_id=self.account_id,
+            deletion_window_days=env.hardening.kms_deletion_window_days,
+        )
+        self.patching = Patching(
+            self,
+            "patching",
+            config=env.patching,
+            env_name=env.name,
+            stage=env.stage,
+            name_prefix=prefix,
+            logs_key=logs_key,
+            retention_days=retention,
+        )
+
+    # --- end of environment baseline (issue 7) ---

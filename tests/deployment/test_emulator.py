@@ -60,3 +60,27 @@ def test_prune_without_exclusions_changes_nothing() -> None:
     pruned, removed = prune(stack(), {})
     assert pruned == stack()
     assert removed == []
+
+
+def test_drop_values_removes_only_the_named_value() -> None:
+    from modules.deployment.emulator import drop_values
+
+    config = {
+        "resource": {"aws_organizations_organization": {"org": {"aws_service_access_principals": ["a", "b"]}}}
+    }
+    drops = [
+        {
+            "resource_type": "aws_organizations_organization",
+            "attribute": "aws_service_access_principals",
+            "value": "b",
+        }
+    ]
+    adjusted, removed = drop_values(config, drops)
+    assert adjusted["resource"]["aws_organizations_organization"]["org"]["aws_service_access_principals"] == [
+        "a"
+    ]
+    assert removed == ["aws_organizations_organization.org.aws_service_access_principals -= b"]
+    assert config["resource"]["aws_organizations_organization"]["org"]["aws_service_access_principals"] == [
+        "a",
+        "b",
+    ]

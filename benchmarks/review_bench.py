@@ -1,0 +1,136 @@
+"""Benchmark: `lz review` wall time and peak memory, on the sample and on 30 environments.
+
+Printed next to the floor it is compared with: importing the provider bindings + init/plan/show
+of the largest stack + one checkov run, each measured alone. Targets (issue 3): review <= 1.5x
+the floor on the sample; 30 environments under 3 minutes and 2 GiB (whole process tree) on 2 cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from validate_bench import generated_estate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "environments"
+PYTHON = sys.executable
+RATIO_TARGET, WALL_30_TARGET, RSS_TARGET = 1.5, 180.0, 2 * 1024**3
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return tree
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants right now (Linux /proc)."""
+    tree, total, todo = _children(), 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(tree.get(pid, []))
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, int, int]:
+    """(wall seconds, peak tree RSS bytes, exit code), sampling memory every 0.2 s."""
+    env = {**os.environ, "CI": "1"}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        print(err.decode()[-2000:], file=sys.stderr)
+    return time.perf_counter() - started, peak, process.returncode
+
+
+def review(config_dir: Path, out: Path) -> tuple[float, int, int]:
+    return measure([PYTHON, "-m", "modules.cli", "review", "--dir", str(config_dir), "--out", str(out)])
+
+
+def floor(out: Path) -> dict[str, float]:
+    """The parts no review can avoid, each measured alone, using the review's own output."""
+    parts = {"bindings import": measure([PYTHON, "-c", "import modules.stacks.app"])[0]}
+    stacks = sorted((out / "plans").iterdir(), key=lambda d: (d / "cdk.tf.json").stat().st_size)
+    largest = stacks[-1]
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch) / largest.name
+        shutil.copytree(largest, work, ignore=shutil.ignore_patterns(".terraform*", "tfplan", "plan.json"))
+        tf = ["env", f"TF_CLI_CONFIG_FILE={(out / 'build' / 'terraform.tfrc').resolve()}", "terraform"]
+        started = time.perf_counter()
+        for step in (["init", "-input=false"], ["plan", "-refresh=false", "-lock=false", "-out=tfplan"]):
+            subprocess.run([*tf, *step], cwd=work, check=True, capture_output=True)
+        subprocess.run([*tf, "show", "-json", "tfplan"], cwd=work, check=True, capture_output=True)
+        parts[f"init+plan+show of {largest.name}"] = time.perf_counter() - started
+    checkov = [
+        *("uvx", "--from", "checkov==3.3.30", "checkov", "--skip-download", "--framework", "terraform_plan"),
+        *("-d", str(out / "checkov" / "plans"), "-o", "json"),
+    ]
+    parts["one checkov run"] = measure(checkov)[0]
+    return parts
+
+
+def main() -> int:
+    ok = True
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "sample-out"
+        wall, peak, code = review(SAMPLE, out)
+        parts = floor(out)
+        total = sum(parts.values())
+        for name, seconds in parts.items():
+            print(f"  floor: {name:<40} {seconds:6.1f}s")
+        ratio = wall / total
+        within = ratio <= RATIO_TARGET and code in (0, 1)
+        ok &= within
+        print(
+            f"review sample (exit {code}): {wall:.1f}s, peak {peak / 1024**2:.0f} MiB; floor {total:.1f}s; "
+            f"ratio {ratio:.2f} (target <= {RATIO_TARGET})  {'ok' if within else 'OVER TARGET'}"
+        )
+        timings = json.loads((out / "report.json").read_text()).get("timings_seconds", {})
+        print(f"  review phases: {timings}")
+
+        big = generated_estate(Path(scratch) / "envs30", 30)
+        wall, peak, code = review(big, Path(scratch) / "big-out")
+        fits = wall < WALL_30_TARGET and peak < RSS_TARGET and code in (0, 1)
+        ok &= fits
+        print(
+            f"review 30 environments (exit {code}): {wall:.1f}s (target < {WALL_30_TARGET:.0f}s), "
+            f"peak {peak / 1024**2:.0f} MiB (target < 2048 MiB)  {'ok' if fits else 'OVER TARGET'}"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The organization trail in the management account (LOG-1, LOG-2, LOG-5).
+
+All regions, global service events, log file validation, SSE-KMS with the log archive's key (named by
+its alias: no cross-stack lookup), delivery to the central log bucket, a copy in CloudWatch Logs (own
+key, retention >= the floor) for the DET-3 metric filters, and an SNS topic for delivery notices.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from constructs import Construct
+
+from modules.notifications.construct import NotificationTopic
+
+
+def trail_log_key_policy(*, account_id: str, region: str, deployment_role_arn: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "KeyAdministrationByDeploymentRole",
+                "Effect": "Allow",
+                "Principal": {"AWS": deployment_role_arn},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchLogsEncrypts",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Action": [
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}
+                },
+            },
+        ],
+    }
+
+
+class OrganizationTrail(Construct):
+    """Trail, its CloudWatch log group (+ key and delivery role) and its SNS topic."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        region: str,
+        account_id: str,
+        bucket_name: str,
+        bucket_kms_key_arn: str,
+        retention_days: int,
+        deployment_role_arn: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        trail_arn = f"arn:aws:cloudtrail:{region}:{account_id}:trail/{name}"
+        self.log_key = KmsKey(
+            self,
+            "log-group-key",
+            description=f"Encrypts the {name} CloudWatch log group",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(
+                trail_log_key_policy(
+                    account_id=account_id, region=region, deployment_role_arn=deployment_role_arn
+                )
+            ),
+        )
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "log-group",
+            name=f"/{name}",
+            retention_in_days=retention_days,
+            kms_key_id=self.log_key.arn,
+        )
+        self.delivery_role = IamRole(
+            self,
+            "delivery-role",
+            name=f"{name}-to-cloudwatch",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+                        }
+                    ],
+                }
+            ),
+        )
+        self.delivery_policy = IamRolePolicy(
+            self,
+            "delivery-policy",
+            name="deliver-to-log-group",
+            role=self.delivery_role.id,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:/{name}:log-stream:*",
+                        }
+                    ],
+                }
+            ),
+        )
+        self.topic = NotificationTopic(
+            self,
+            "delivery-topic",
+            name=f"{name}-delivery",
+            region=region,
+            account_id=account_id,
+            deployment_role_arn=deployment_role_arn,
+            publishers=["cloudtrail.amazonaws.com"],
+            notifications=None,  # one message per log file: for automation, not for people
+        )
+        self.trail = Cloudtrail(
+            self,
+            "trail",
+            name=name,
+            s3_bucket_name=bucket_name,
+            kms_key_id=bucket_kms_key_arn,
+            is_organization_trail=True,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=True,
+            cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
+            cloud_watch_logs_role_arn=self.delivery_role.arn,
+            sns_topic_name=self.topic.topic.arn,
+            depends_on=[self.topic.policy, self.delivery_policy],
+        )

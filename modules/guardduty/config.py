@@ -1,0 +1,39 @@
+"""`guardduty:` threat detection in every approved region, organization-wide (DET-1)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from modules.core.base import StrictModel
+
+Severity = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+
+# GuardDuty's numeric severity bands: the lowest score of each label.
+SEVERITY_FLOOR: dict[str, float] = {"LOW": 1.0, "MEDIUM": 4.0, "HIGH": 7.0, "CRITICAL": 9.0}
+
+
+class GuardDutyConfig(StrictModel):
+    s3_protection: bool = Field(default=True, description="S3 data-event analysis (S3_DATA_EVENTS).")
+    eks_protection: bool = Field(default=True, description="EKS audit-log analysis (EKS_AUDIT_LOGS).")
+    malware_protection: bool = Field(
+        default=True, description="Scan EBS volumes of flagged instances (EBS_MALWARE_PROTECTION)."
+    )
+    finding_publishing_frequency: Literal["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"] = "FIFTEEN_MINUTES"
+    notify_min_severity: Severity = Field(
+        default="MEDIUM", description="Findings at or above this severity are e-mailed (notifications:)."
+    )
+
+    @property
+    def features(self) -> dict[str, bool]:
+        """Detector feature name -> enabled."""
+        return {
+            "S3_DATA_EVENTS": self.s3_protection,
+            "EKS_AUDIT_LOGS": self.eks_protection,
+            "EBS_MALWARE_PROTECTION": self.malware_protection,
+        }
+
+    @property
+    def notify_min_score(self) -> float:
+        return SEVERITY_FLOOR[self.notify_min_severity]

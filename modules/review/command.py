@@ -1,0 +1,65 @@
+"""`lz review` glue: options from argparse, the pipeline, the reports, the printed verdict.
+
+Exit codes: 0 passed, 1 findings (failed checks, policy issues), 2 bad input or tool failure
+(config errors are raised to the CLI, which prints them like `lz validate`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from modules.review.checks import CheckLoadError
+from modules.review.model import Result
+from modules.review.pipeline import Options, Synthesize, run_review
+from modules.review.progress import progress
+from modules.review.reports import write_reports
+from modules.review.terraform import ToolError
+from modules.review.verdict import Review
+
+EXIT_TOOL = 2
+SHOWN = 25
+
+
+def review(args: argparse.Namespace, synthesize: Synthesize) -> int:
+    options = Options(
+        config_dir=args.dir,
+        out=args.out,
+        env=args.env,
+        workers=args.workers,
+        policies=args.policies,
+        state_dir=args.state_dir,
+    )
+    try:
+        verdict = run_review(options, synthesize, progress())
+    except (ToolError, CheckLoadError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        print("review not completed (exit 2): fix the tool or input above, then rerun", file=sys.stderr)
+        return EXIT_TOOL
+    written = write_reports(verdict, options.out)
+    print_verdict(verdict)
+    print(f"reports: {', '.join(str(path) for path in written)}")
+    return verdict.exit_code
+
+
+def _line(result: Result) -> str:
+    return f"  {result.check_id} {result.key}: {result.title}" + (
+        f" ({result.message})" if result.message else ""
+    )
+
+
+def print_verdict(verdict: Review) -> None:
+    for issue in verdict.policy_issues:
+        print(f"policy: {issue}")
+    for result in verdict.failed[:SHOWN]:
+        print(f"FAILED{_line(result)}")
+    if len(verdict.failed) > SHOWN:
+        print(f"  … and {len(verdict.failed) - SHOWN} more failed results (see report.md)")
+    for result in verdict.suppressed[:SHOWN]:
+        reason = result.waiver.reason if result.waiver else ""
+        print(f"suppressed{_line(result)} — {reason}")
+    for entry in verdict.unused_suppressions:
+        print(f"note: suppression '{entry}' matches no failed result; remove it?")
+    if verdict.uncovered:
+        print(f"requirements without a check yet: {', '.join(verdict.uncovered)}")
+    print(verdict.headline())

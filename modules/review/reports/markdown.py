@@ -1,0 +1,151 @@
+"""The PR comment: verdict and summary table first, details folded, always under GitHub's limit.
+
+GitHub rejects comments over 65,536 characters. Sections are rendered with a row cap that shrinks
+until the comment fits; cut rows are counted and point to report.json, and every `<details>` is
+closed, so the comment is valid Markdown whatever the size of the estate.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+from modules.review.verdict import Review
+
+MAX_CHARS = 60_000  # margin under GitHub's 65,536 for the workflow's own header
+ROW_CAPS: tuple[int | None, ...] = (None, 200, 50, 15, 5, 0)
+ICONS = {
+    "pass": "✅",
+    "passed": "✅",
+    "fail": "❌",
+    "failed": "❌",
+    "suppressed": "🔕",
+    "not evaluated": "➖",
+    "no check": "⚠️",
+}
+
+
+def cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").strip() or " "
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[object]], cap: int | None) -> str:
+    rows = list(rows)
+    shown = rows if cap is None else rows[:cap]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in shown]
+    if len(shown) < len(rows):
+        lines.append(f"\n… {len(rows) - len(shown)} more row(s) in report.json")
+    return "\n".join(lines) if shown else f"_{len(rows)} row(s), listed in report.json_"
+
+
+def details(summary: str, body: str, *, open_: bool = False) -> str:
+    return f"<details{' open' if open_ else ''}>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
+
+
+def _summary(review: Review) -> str:
+    verdict = "✅ **Review passed**" if review.ok else "❌ **Review failed**"
+    header = ["Stack", "Config", "create", "update", "replace", "destroy", "passed", "failed", "suppressed"]
+    rows = []
+    for stack in review.stacks:
+        changes, status = review.change_counts(stack), review.status_counts(stack)
+        rows.append(
+            [
+                f"`{stack}`",
+                review.config_files.get(stack, ""),
+                changes["create"],
+                changes["update"],
+                changes["replace"],
+                changes["destroy"],
+                status["passed"],
+                status["failed"],
+                status["suppressed"],
+            ]
+        )
+    facts = (
+        f"{len(review.failed)} failed · {len(review.suppressed)} suppressed · {len(review.passed)} passed · "
+        f"{len(review.policy_issues)} policy issue(s) · checkov {review.checkov_version} · "
+        f"{len(review.uncovered)} requirement(s) without a check"
+    )
+    return f"## Landing zone review `{review.estate}`: {verdict}\n\n{facts}\n\n{table(header, rows, None)}"
+
+
+def _failed(review: Review, cap: int | None) -> str:
+    rows = [
+        [f"`{r.check_id}`", r.severity, f"`{r.stack}`", f"`{r.address}`", r.title, r.message]
+        for r in review.failed
+    ]
+    body = table(["Check", "Severity", "Stack", "Resource", "Title", "Detail"], rows, cap)
+    return details(f"❌ Failed checks ({len(rows)})", body, open_=True)
+
+
+def _policy(review: Review, cap: int | None) -> str:
+    rows = [[f"{i.file}:{i.line}:{i.column}", i.field, i.message] for i in review.policy_issues]
+    return details(
+        f"❌ Policy file issues ({len(rows)})", table(["Where", "Field", "Problem"], rows, cap), open_=True
+    )
+
+
+def _suppressed(review: Review, cap: int | None) -> str:
+    rows = [
+        [f"`{r.check_id}`", f"`{r.key}`", r.waiver.reason, r.waiver.owner, r.waiver.expires, r.waiver.origin]
+        for r in review.suppressed
+        if r.waiver
+    ]
+    unused = "".join(f"\n- unused entry (remove it?): `{entry}`" for entry in review.unused_suppressions)
+    body = table(["Check", "Resource", "Reason", "Owner", "Expires", "Entry"], rows, cap) + unused
+    return details(f"🔕 Suppressed ({len(rows)})", body)
+
+
+def _changes(review: Review, cap: int | None) -> str:
+    rows = [[c.action, f"`{c.stack}`", f"`{c.address}`"] for c in review.sensitive]
+    body = table(["Action", "Stack", "Resource"], rows, cap)
+    return details(f"🔐 Security-sensitive changes ({len(rows)})", body)
+
+
+def _compliance(review: Review, cap: int | None) -> str:
+    header = ["Requirement", "Status", "Checks", "Verdict", *(f"`{s}`" for s in review.stacks)]
+    rows = [
+        [
+            f"**{row.requirement.id}** {row.requirement.title}",
+            row.requirement.status + (f" (#{row.requirement.issue})" if row.requirement.issue else ""),
+            ", ".join(row.requirement.checks) or "—",
+            f"{ICONS[row.verdict]} {row.verdict}",
+            *(ICONS[row.per_stack[stack]] for stack in review.stacks),
+        ]
+        for row in review.compliance
+    ]
+    legend = "✅ pass · ❌ fail · 🔕 suppressed · ➖ nothing to evaluate in this stack yet · ⚠️ no check"
+    return details(f"📋 Compliance map ({len(rows)} requirements)", f"{legend}\n\n{table(header, rows, cap)}")
+
+
+def _passed(review: Review, cap: int | None) -> str:
+    by_check: Counter[tuple[str, str]] = Counter((r.check_id, r.title) for r in review.passed)
+    rows = [[f"`{check_id}`", title, count] for (check_id, title), count in sorted(by_check.items())]
+    return details(
+        f"✅ Passed ({len(review.passed)} results)", table(["Check", "Title", "Resources"], rows, cap)
+    )
+
+
+Section = Callable[[Review, int | None], str]
+
+
+def _sections(review: Review) -> list[Section]:
+    sections: list[Section] = []
+    if review.failed:
+        sections.append(_failed)
+    if review.policy_issues:
+        sections.append(_policy)
+    return [*sections, _suppressed, _changes, _compliance, _passed]
+
+
+def render_markdown(review: Review, max_chars: int = MAX_CHARS) -> str:
+    head = _summary(review)
+    footer = "\n\n<sub>Generated by `lz review`; full results in report.json, SARIF and JUnit XML.</sub>\n"
+    for cap in ROW_CAPS:
+        text = "\n\n".join([head, *(section(review, cap) for section in _sections(review))]) + footer
+        if len(text) <= max_chars:
+            return text
+    # Even with no rows the estate is too large (thousands of stacks): keep the verdict line.
+    first_line = head.splitlines()[0]
+    return f"{first_line}\n\nThe report is too large for a comment; see report.json.{footer}"[:max_chars]

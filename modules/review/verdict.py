@@ -1,0 +1,67 @@
+"""The review's verdict: every result, policy issue and change, and the exit code they imply."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from modules.core.errors import ConfigIssue
+from modules.review.change_safety import Change
+from modules.review.compliance import Row
+from modules.review.model import Result
+
+EXIT_OK, EXIT_FINDINGS = 0, 1
+
+
+@dataclass
+class Review:
+    estate: str
+    stacks: list[str]
+    results: list[Result]
+    policy_issues: list[ConfigIssue] = field(default_factory=list)
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+    sensitive: list[Change] = field(default_factory=list)
+    compliance: list[Row] = field(default_factory=list)
+    unused_suppressions: list[str] = field(default_factory=list)
+    checkov_version: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    config_files: dict[str, str] = field(default_factory=dict)  # stack -> YAML file to fix it in
+
+    @property
+    def failed(self) -> list[Result]:
+        return [result for result in self.results if result.status == "failed"]
+
+    @property
+    def suppressed(self) -> list[Result]:
+        return [result for result in self.results if result.status == "suppressed"]
+
+    @property
+    def passed(self) -> list[Result]:
+        return [result for result in self.results if result.status == "passed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.policy_issues
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.ok else EXIT_FINDINGS
+
+    def status_counts(self, stack: str) -> Counter[str]:
+        return Counter(result.status for result in self.results if result.stack == stack)
+
+    def change_counts(self, stack: str) -> Counter[str]:
+        return Counter(change.action for change in self.changes.get(stack, []))
+
+    @property
+    def uncovered(self) -> list[str]:
+        """Requirements no check proves yet."""
+        return [row.requirement.id for row in self.compliance if row.verdict == "no check"]
+
+    def headline(self) -> str:
+        verdict = "PASSED" if self.ok else "FAILED"
+        return (
+            f"{verdict}: {len(self.failed)} failed, {len(self.suppressed)} suppressed, "
+            f"{len(self.passed)} passed on {len(self.stacks)} stack(s); "
+            f"{len(self.policy_issues)} policy issue(s)"
+        )

@@ -1,0 +1,121 @@
+"""Session fixtures of the emulator tier: one moto server, every stack applied once, re-planned."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from modules.config import Estate
+from modules.config.topology import topology
+from modules.deployment.emulator import ENV_VAR, STATE_DIR_ENV_VAR
+from tests.e2e.harness import Deployer, StackRun, exclusions, moto_server
+from tests.support import ROOT
+
+# Deployed with `cdktf deploy` (the cdktf CLI path a user takes); the others with terraform apply.
+CDKTF_CLI_STACK = "log-archive"
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class Deployment:
+    endpoint: str
+    estate: Estate
+    runs: dict[str, StackRun]
+    cdktf_cli_output: str
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+def cdktf_deploy(stack: str, endpoint: str, state_dir: Path, deployer: Deployer, outdir: Path) -> str:
+    """`cdktf deploy <stack>` through main.py, with the emulator switch set only in this environment."""
+    env = {
+        **deployer.terraform.env,
+        ENV_VAR: endpoint,
+        STATE_DIR_ENV_VAR: str(state_dir),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "CI": "1",
+    }
+    result = subprocess.run(
+        [
+            "npx",
+            "--no-install",
+            "cdktf",
+            "deploy",
+            stack,
+            "--skip-provider-lock",
+            "--auto-approve",
+            "--output",
+            str(outdir),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"cdktf deploy {stack} failed:\n{output[-4000:]}"
+    return output
+
+
+@pytest.fixture(scope="session")
+def deployment(emulator: str, sample_estate: Estate, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    from modules.stacks.app import build_app
+
+    root = tmp_path_factory.mktemp("e2e")
+    state_dir = root / "state"
+    build_app(sample_estate, root / "synth", emulator_endpoint=emulator, state_dir=state_dir).synth()
+    deployer = Deployer(root / "synth", root / "work")
+    runs: dict[str, StackRun] = {}
+    cli_output = ""
+    for spec in topology(sample_estate).stacks:  # dependency order
+        run = deployer.prepare(spec.name)
+        if spec.name == CDKTF_CLI_STACK:
+            assert not run.removed, (
+                f"{spec.name} is deployed by the cdktf CLI and cannot be pruned: {run.removed}"
+            )
+            cli_output = cdktf_deploy(spec.name, emulator, state_dir, deployer, root / "cdktf-cli.out")
+            run.directory = root / "cdktf-cli.out" / "stacks" / spec.name
+        else:
+            deployer.apply(run)
+        runs[spec.name] = run
+    for run in runs.values():
+        if run.apply_error is None:
+            deployer.replan(run)
+    report(runs)
+    return Deployment(emulator, sample_estate, runs, cli_output)
+
+
+REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the excluded-resource list and the idempotency result per stack at the end of the run."""
+    if REPORT:
+        terminalreporter.section("emulator deployment")
+        for line in REPORT:
+            terminalreporter.write_line(line)
+
+
+def report(runs: dict[str, StackRun]) -> None:
+    """What the emulator run left out and whether every stack re-planned clean."""
+    lines = ["Excluded resource types (tests/e2e/exclusions.yaml):"]
+    lines += exclusions().lines()
+    for run in runs.values():
+        verdict = {0: "no changes (idempotent)", 2: "CHANGES PENDING", None: "not re-planned"}.get(
+            run.replan_exit_code, f"plan error (exit {run.replan_exit_code})"
+        )
+        status = "applied" if run.apply_error is None else "APPLY FAILED"
+        lines.append(f"  stack {run.name:<13} {status}; re-plan: {verdict}; pruned {len(run.removed)}")
+        lines += [f"      pruned {address}" for address in run.removed]
+    REPORT[:] = lines

@@ -1,0 +1,173 @@
+"""Deploy synthesized stacks into a local AWS emulator with Terraform, the way a user would.
+
+Test-tier code: starts moto server on loopback, applies stacks in dependency order, re-plans
+for idempotency, and reads resources back with boto3 (never from our own JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import yaml
+
+from modules.deployment.emulator import drop_values, prune
+from modules.review.terraform import Terraform, find_mirror, write_cli_config
+
+EXCLUSIONS_FILE = Path(__file__).with_name("exclusions.yaml")
+REGION = "ap-northeast-1"
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    resource_types: dict[str, str]
+    values: list[dict[str, str]]
+
+    def lines(self) -> list[str]:
+        return [f"  {kind}: {reason}" for kind, reason in self.resource_types.items()] + [
+            f"  {v['resource_type']}.{v['attribute']} value {v['value']}: {v['reason']}" for v in self.values
+        ]
+
+
+def exclusions() -> Exclusions:
+    data = yaml.safe_load(EXCLUSIONS_FILE.read_text()) or {}
+    result = Exclusions(dict(data.get("resource_types") or {}), list(data.get("values") or []))
+    reasons = [*result.resource_types.values(), *(v.get("reason", "") for v in result.values)]
+    assert all(isinstance(reason, str) and reason.strip() for reason in reasons), (
+        "every exclusion needs a reason"
+    )
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto server on 127.0.0.1 for the duration of the block; always stopped afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("moto server did not start on loopback") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class StackRun:
+    name: str
+    directory: Path
+    removed: list[str] = field(default_factory=list)
+    apply_error: str | None = None
+    replan_exit_code: int | None = None
+    replan_output: str = ""
+
+
+class Deployer:
+    """Applies emulator-synthesized stacks with Terraform; one working folder per stack."""
+
+    def __init__(self, synth_dir: Path, work_dir: Path) -> None:
+        self.synth_dir = synth_dir
+        self.work_dir = work_dir
+        self.terraform = Terraform(write_cli_config(work_dir / "build", find_mirror()), timeout=600)
+        self.excluded = exclusions()
+
+    def prepare(self, stack: str) -> StackRun:
+        target = self.work_dir / "stacks" / stack
+        shutil.copytree(self.synth_dir / "stacks" / stack, target, dirs_exist_ok=True)
+        config_path = target / "cdk.tf.json"
+        pruned, removed = prune(json.loads(config_path.read_text()), self.excluded.resource_types)
+        adjusted, dropped = drop_values(pruned, self.excluded.values)
+        config_path.write_text(json.dumps(adjusted, indent=2))
+        return StackRun(stack, target, [*removed, *dropped])
+
+    def apply(self, run: StackRun) -> StackRun:
+        for step in (
+            ("init", "-input=false", "-no-color"),
+            ("apply", "-auto-approve", "-input=false", "-no-color"),
+        ):
+            result = self.terraform.run(run.directory, *step)
+            if result.returncode != 0:
+                run.apply_error = f"terraform {step[0]} failed:\n{(result.stdout + result.stderr)[-4000:]}"
+                return run
+        run.apply_error = None
+        return run
+
+    def replan(self, run: StackRun) -> StackRun:
+        result = self.terraform.run(run.directory, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+        run.replan_exit_code = result.returncode
+        run.replan_output = (result.stdout + result.stderr)[-4000:]
+        return run
+
+    def interrupted_apply(self, run: StackRun) -> int:
+        """Start `apply`, send SIGINT once the first resource is created; return terraform's exit code."""
+        self.terraform.run(run.directory, "init", "-input=false", "-no-color")
+        process = subprocess.Popen(
+            [self.terraform.binary, "apply", "-auto-approve", "-input=false", "-no-color"],
+            cwd=run.directory,
+            env=self.terraform.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "Creation complete" in line:
+                process.send_signal(signal.SIGINT)
+                break
+        process.communicate(timeout=300)
+        return process.returncode
+
+
+def session_for(endpoint: str, account_id: str, role_name: str, region: str = REGION) -> boto3.Session:
+    """Credentials for `account_id` the way Terraform gets them: assume the deployment role."""
+    sts = boto3.client(
+        "sts",
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id="emulator",
+        aws_secret_access_key="emulator",
+    )
+    credentials = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="e2e-readback"
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=region,
+    )
+
+
+def client(session: boto3.Session, service: str, endpoint: str, region: str = REGION) -> Any:
+    return session.client(service, endpoint_url=endpoint, region_name=region)  # type: ignore[call-overload]

@@ -1,0 +1,67 @@
+"""Faults: an interrupted apply converges when re-run; a failing stack leaves the others intact.
+
+Each test gets its own emulator so it never disturbs the session deployment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from modules.config import Estate
+from tests.e2e.harness import Deployer, free_port, moto_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.synth, pytest.mark.terraform]
+STACK = "dev"
+
+
+def synth_for(estate: Estate, endpoint: str, root: Path) -> Deployer:
+    from modules.stacks.app import build_app
+
+    build_app(estate, root / "synth", emulator_endpoint=endpoint, state_dir=root / "state").synth()
+    return Deployer(root / "synth", root / "work")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_interrupted_apply_converges_when_rerun(sample_estate: Estate, tmp_path: Path) -> None:
+    with moto_server() as endpoint:
+        deployer = synth_for(sample_estate, endpoint, tmp_path)
+        run = deployer.prepare(STACK)
+        exit_code = deployer.interrupted_apply(run)
+        assert exit_code != 0, "the apply finished before it could be interrupted"
+        assert (tmp_path / "state" / f"{STACK}.tfstate").exists(), "terraform saved no partial state"
+        deployer.apply(run)
+        assert run.apply_error is None, run.apply_error
+        deployer.replan(run)
+        assert run.replan_exit_code == 0, run.replan_output
+
+
+def test_failing_stack_reports_and_leaves_other_state_intact(sample_estate: Estate, tmp_path: Path) -> None:
+    with moto_server() as endpoint:
+        deployer = synth_for(sample_estate, endpoint, tmp_path)
+        healthy = deployer.apply(deployer.prepare("dev"))
+        assert healthy.apply_error is None, healthy.apply_error
+        healthy_state = tmp_path / "state" / "dev.tfstate"
+        before = digest(healthy_state)
+
+        broken = deployer.prepare("stg")
+        config_path = broken.directory / "cdk.tf.json"
+        config = json.loads(config_path.read_text())
+        dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+        for provider in config["provider"]["aws"]:
+            provider["endpoints"] = [dict.fromkeys(provider["endpoints"][0], dead)]
+        config_path.write_text(json.dumps(config))
+        deployer.apply(broken)
+
+        assert broken.apply_error is not None
+        assert "terraform apply failed" in broken.apply_error or "terraform init failed" in broken.apply_error
+        assert "connection refused" in broken.apply_error.lower() or "dial tcp" in broken.apply_error
+        assert digest(healthy_state) == before
+        deployer.replan(healthy)
+        assert healthy.replan_exit_code == 0, healthy.replan_output

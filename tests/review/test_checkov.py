@@ -1,0 +1,123 @@
+"""checkov: its report parsed and vetted; a crash, a parse error or zero checks is never green."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modules.review.checkov import parse_report, run_checkov
+from modules.review.terraform import ToolError
+from tests.support import ROOT
+
+FIXTURES = ROOT / "policies" / "checks" / "fixtures"
+
+
+def item(check_id: str, file_path: str, address: str, passed: bool = True) -> dict[str, Any]:
+    return {
+        "check_id": check_id,
+        "check_name": f"name of {check_id}",
+        "file_path": file_path,
+        "resource_address": address,
+        "check_result": {"result": "PASSED" if passed else "FAILED", "evaluated_keys": ["retention_in_days"]},
+        "severity": None,
+        "guideline": "https://docs.example/guide",
+    }
+
+
+def section(passed: list[Any], failed: list[Any], parsing_errors: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "check_type": "terraform_plan",
+        "results": {"passed_checks": passed, "failed_checks": failed, "parsing_errors": parsing_errors or []},
+        "summary": {
+            "passed": len(passed),
+            "failed": len(failed),
+            "parsing_errors": len(parsing_errors or []),
+            "checkov_version": "3.3.30",
+        },
+    }
+
+
+def test_results_name_their_stack_and_address() -> None:
+    raw = section(
+        [item("CKV_AWS_41", "/prod.json", "aws.default")],
+        [item("CKV_AWS_338", "/log-archive.json", "aws_cloudwatch_log_group.trail", passed=False)],
+    )
+    run = parse_report(raw, expected_stacks={"prod", "log-archive"})
+    assert run.version == "3.3.30" and run.checks_run == 2
+    failed = [r for r in run.results if not r.passed]
+    assert [(r.check_id, r.key, r.severity, r.message) for r in failed] == [
+        (
+            "CKV_AWS_338",
+            "log-archive:aws_cloudwatch_log_group.trail",
+            "MEDIUM",
+            "evaluated: retention_in_days",
+        )
+    ]
+
+
+def test_a_list_of_framework_sections_is_merged() -> None:
+    raw = [
+        section([item("CKV_AWS_41", "/a.json", "aws.default")], []),
+        section([item("X", "/b.json", "r.x")], []),
+    ]
+    assert parse_report(raw, expected_stacks={"a", "b"}).checks_run == 2
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (section([item("CKV_AWS_41", "/prod.json", "aws.default")], [], ["/broken.json"]), "could not parse"),
+        (
+            {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0, "checkov_version": "3.3.30"},
+            "zero checks",
+        ),
+        (section([], []), "zero checks"),
+        (section([item("CKV_AWS_41", "/prod.json", "aws.default")], []), "nothing for stack(s) stg"),
+        ("not a mapping", "not the expected JSON"),
+    ],
+)
+def test_untrustworthy_reports_are_tool_failures(raw: Any, message: str) -> None:
+    with pytest.raises(ToolError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_report(raw, expected_stacks={"prod", "stg"})
+
+
+def test_missing_checkov_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LZ_CHECKOV", "/nonexistent/checkov")
+    with pytest.raises(ToolError, match="checkov is not available"):
+        run_checkov({"prod": tmp_path / "plan.json"}, tmp_path / "work")
+
+
+def test_checkov_exiting_without_a_report_is_a_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = tmp_path / "fake-checkov"
+    fake.write_text("#!/bin/sh\necho 'Traceback: boom' >&2\nexit 0\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("LZ_CHECKOV", str(fake))
+    plan = tmp_path / "plan.json"
+    plan.write_text("{}")
+    with pytest.raises(ToolError, match=r"checkov failed \(exit 0\) without a report:\nTraceback: boom"):
+        run_checkov({"prod": plan}, tmp_path / "work")
+
+
+@pytest.mark.skipif(shutil.which("uvx") is None, reason="needs uvx to run the pinned checkov")
+def test_real_checkov_on_real_plans(tmp_path: Path) -> None:
+    """One real checkov run on fixture plans: real findings come back; a broken file fails the run."""
+    plans = {
+        "log-archive": FIXTURES / "LZ_LOG_001" / "fail" / "log-archive.plan.json",
+        "prod": FIXTURES / "LZ_LOG_001" / "pass" / "prod.plan.json",
+    }
+    run = run_checkov(plans, tmp_path / "ok")
+    failed = {(r.check_id, r.key) for r in run.results if not r.passed}
+    assert ("CKV_AWS_338", "log-archive:aws_cloudwatch_log_group.month") in failed
+    assert ("CKV_AWS_338", "log-archive:aws_cloudwatch_log_group.fine") not in failed
+    assert {r.stack for r in run.results} == {"log-archive", "prod"}
+
+    broken = tmp_path / "broken.plan.json"
+    broken.write_text(json.dumps({"format_version": "1.2", "planned_values": 1})[:-3])
+    with pytest.raises(ToolError, match="checkov could not parse"):
+        run_checkov({**plans, "broken": broken}, tmp_path / "broken")

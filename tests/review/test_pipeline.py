@@ -1,0 +1,208 @@
+"""`lz review` end to end: the sample passes; weakened variants fail and name the cause.
+
+Runs with real terraform (offline, provider mirror) and real checkov unless a test fakes a tool.
+Synthesis reuses the session's synthesized sample (one bindings import per test session).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modules.cli import main
+from modules.config import Estate
+from tests.support import ROOT, SAMPLE, write_variant
+
+STATE_KEY = {
+    "version": 4,
+    "terraform_version": "1.11.4",
+    "serial": 1,
+    "lineage": "6f1c2b7e-0000-4000-8000-000000000001",
+    "outputs": {},
+    "resources": [
+        {
+            "mode": "managed",
+            "type": "aws_kms_key",
+            "name": "old_logs",
+            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+            "instances": [
+                {
+                    "schema_version": 0,
+                    "attributes": {"id": "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6", "enable_key_rotation": True},
+                    "sensitive_attributes": [],
+                }
+            ],
+        }
+    ],
+}
+SHORT_LOG_GROUP = {"aws_cloudwatch_log_group": {"short": {"name": "/lz/short", "retention_in_days": 30}}}
+
+Edit = Callable[[str, dict[str, Any]], None]
+
+
+def fake_synth(source: Path, only: list[str] | None = None, edit: Edit | None = None) -> Any:
+    """Stands in for modules.synth.synthesize: copies already synthesized stacks, optionally edited."""
+
+    def synthesize(estate: Estate, out: Path, env: str | None) -> list[str]:
+        names = only or sorted(path.name for path in (source / "stacks").iterdir())
+        shutil.rmtree(out, ignore_errors=True)
+        for name in names:
+            shutil.copytree(source / "stacks" / name, out / "stacks" / name)
+            if edit is not None:
+                path = out / "stacks" / name / "cdk.tf.json"
+                stack = json.loads(path.read_text())
+                edit(name, stack)
+                path.write_text(json.dumps(stack))
+        return names
+
+    return synthesize
+
+
+def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, synth: Any = None) -> int:
+    monkeypatch.chdir(ROOT)
+    if synth is not None:
+        monkeypatch.setattr("modules.synth.synthesize", lambda e, o, only_env=None: synth(e, o, only_env))
+    return main(["review", *argv])
+
+
+def report(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "report.json").read_text())
+    return data
+
+
+@pytest.mark.synth
+@pytest.mark.terraform
+def test_the_sample_passes_with_all_four_reports(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sample_synth_dir: Path,
+) -> None:
+    out = tmp_path / "review-out"
+    code = run(["--out", str(out), "--state-dir", str(tmp_path)], monkeypatch, fake_synth(sample_synth_dir))
+    printed = capsys.readouterr()
+    assert code == 0, printed.out + printed.err
+    assert {p.name for p in out.iterdir()} >= {"report.md", "report.sarif", "junit.xml", "report.json"}
+    data = report(out)
+    assert data["verdict"] == "passed" and data["summary"]["failed"] == 0
+    assert set(data["stacks"]) == {"organization", "log-archive", "security", "prod", "stg", "dev"}
+    sources = {result["source"] for result in data["results"]}
+    assert {"checkov", "lz"} <= sources
+    assert {row["id"] for row in data["compliance"]} >= {"LOG-3", "OPS-3", "IAM-7"}
+    assert "PASSED:" in printed.out
+
+
+@pytest.mark.synth
+@pytest.mark.terraform
+def test_a_failing_resource_and_a_protected_destroy_fail_the_review(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sample_synth_dir: Path,
+) -> None:
+    def add_short_log_group(name: str, stack: dict[str, Any]) -> None:
+        if name == "prod":
+            stack.setdefault("resource", {}).update(SHORT_LOG_GROUP)
+
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "log-archive.tfstate").write_text(json.dumps(STATE_KEY))
+    out = tmp_path / "out"
+    synth = fake_synth(sample_synth_dir, ["log-archive", "prod"], add_short_log_group)
+    code = run(["--out", str(out), "--state-dir", str(state)], monkeypatch, synth)
+    printed = capsys.readouterr().out
+    assert code == 1
+    failed = {
+        (r["check_id"], f"{r['stack']}:{r['address']}")
+        for r in report(out)["results"]
+        if r["status"] == "failed"
+    }
+    assert ("LZ_LOG_001", "prod:aws_cloudwatch_log_group.short") in failed
+    assert ("CKV_AWS_338", "prod:aws_cloudwatch_log_group.short") in failed
+    assert ("LZ_CHG_001", "log-archive:aws_kms_key.old_logs") in failed
+    assert "FAILED  LZ_CHG_001 log-archive:aws_kms_key.old_logs" in printed
+    assert report(out)["stacks"]["log-archive"]["changes"] == {"destroy": 1}
+
+
+@pytest.mark.synth
+@pytest.mark.terraform
+def test_checkov_running_zero_checks_is_a_tool_failure(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sample_synth_dir: Path,
+) -> None:
+    fake = tmp_path / "checkov"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'while [ "$1" != "--output-file-path" ]; do shift; done\n'
+        'mkdir -p "$2" && echo \'{"passed": 0, "failed": 0, "parsing_errors": 0}\' > "$2/results_json.json"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("LZ_CHECKOV", str(fake))
+    code = run(
+        ["--out", str(tmp_path / "out"), "--state-dir", str(tmp_path)],
+        monkeypatch,
+        fake_synth(sample_synth_dir, ["dev"]),
+    )
+    assert code == 2
+    assert "checkov ran zero checks" in capsys.readouterr().err
+
+
+def policies_with(tmp_path: Path, suppressions: str) -> Path:
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies, ignore=shutil.ignore_patterns("fixtures", "__pycache__"))
+    (policies / "suppressions.yaml").write_text(suppressions)
+    return policies
+
+
+def test_bad_config_prints_positions_and_exits_2_before_any_tool_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write_variant(tmp_path / "envs", lambda files: files["prod"].update(regoin="x"))
+    code = run(["--dir", str(bad), "--out", str(tmp_path / "out")], monkeypatch, synth=None)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "prod.yaml:" in err and "regoin: unknown key 'regoin'" in err
+
+
+def test_malformed_policy_file_is_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policies = policies_with(tmp_path, "suppressions:\n  - check: CKV_AWS_9\n    resouce: x\n")
+    code = run(["--policies", str(policies), "--out", str(tmp_path / "out")], monkeypatch)
+    assert code == 2
+    assert "suppressions.yaml:3:5 suppressions[0].resouce: unknown key" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PATH": "/nonexistent"}, "terraform not found on PATH"),
+        ({"LZ_PROVIDER_MIRROR": "/nonexistent"}, "not found in a filesystem mirror"),
+        ({"LZ_CHECKOV": "/nonexistent/checkov"}, "checkov is not available"),
+    ],
+)
+def test_missing_tools_are_named_before_synthesis(
+    env: dict[str, str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+    def must_not_synthesize(*_: object) -> list[str]:
+        raise AssertionError("synthesized although a tool is missing")
+
+    code = run(["--dir", str(SAMPLE), "--out", str(tmp_path / "out")], monkeypatch, must_not_synthesize)
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert os.environ.get("PATH")  # monkeypatch restores PATH afterwards
