@@ -146,6 +146,6 @@ class OrganizationTrail(Construct):
             enable_log_file_validation=True,
             cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
             cloud_watch_logs_role_arn=self.delivery_role.arn,
-            sns_topic_name=self.topic.topic.arn,
+            sns_topic_name=self.topic.topic.name,  # same account and region: the name suffices
             depends_on=[self.topic.policy, self.delivery_policy],
         )

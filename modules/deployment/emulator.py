@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from fnmatch import fnmatch
 from typing import Any
 from urllib.parse import urlparse
 
@@ -73,13 +74,20 @@ def _references(block: Any) -> set[tuple[str, str]]:
 
 
 def prune(config: dict[str, Any], excluded_types: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """Drop resources of `excluded_types` and, transitively, everything that references them.
+    """Drop excluded resources and, transitively, everything that references them.
 
-    Returns the pruned stack and the removed addresses, so the emulator run can print exactly
-    what it did not deploy.
+    A key of `excluded_types` is a resource type (`aws_securityhub_account`) or an address pattern
+    (`aws_iam_role_policy_attachment.config-aggregator*`). Returns the pruned stack and the removed
+    addresses, so the emulator run can print exactly what it did not deploy.
     """
     resources: dict[str, dict[str, Any]] = config.get("resource", {})
-    removed = {(kind, name) for kind in resources if kind in excluded_types for name in resources[kind]}
+    patterns = [key for key in excluded_types if "." in key]
+    removed = {
+        (kind, name)
+        for kind in resources
+        for name in resources[kind]
+        if kind in excluded_types or any(fnmatch(f"{kind}.{name}", pattern) for pattern in patterns)
+    }
     changed = True
     while changed:
         changed = False

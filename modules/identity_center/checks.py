@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding, unknown_reference
-from modules.identity_center.config import FIXED_JOB_ROLES
+from modules.identity_center.config import FIXED_JOB_ROLES, AccessGrant
 from modules.identity_center.permission_sets import (
     MAX_PERMISSION_SET_NAME,
     PermissionSetError,
@@ -57,23 +58,43 @@ def environment_roles(env: EnvironmentConfig) -> list[str]:
     return [*FIXED_JOB_ROLES, *(app.role_name for app in env.applications)]
 
 
+@dataclass(frozen=True)
+class GrantList:
+    """The grants of one account: an environment's `access`, or a core account's `account_access`."""
+
+    source: str  # file: "organization" or the environment name
+    loc: tuple[str, ...]
+    grants: list[AccessGrant]
+    roles: list[str]  # job roles that exist in that account
+
+
+def grant_lists(estate: Estate) -> Iterator[GrantList]:
+    for name, env in estate.environments.items():
+        yield GrantList(name, ("access",), env.access, environment_roles(env))
+    for role, grants in estate.organization.identity_center.account_access.items():
+        yield GrantList(
+            "organization", ("identity_center", "account_access", role), grants, [*FIXED_JOB_ROLES]
+        )
+
+
 def access_references_resolve(estate: Estate) -> Iterator[Finding]:
     groups = estate.organization.identity_center.groups
     known_groups = [group.name for group in groups]
     group_ids = {group.id for group in groups}
-    for name, env in estate.environments.items():
-        roles = environment_roles(env)
-        for index, grant in enumerate(env.access):
+    for grants in grant_lists(estate):
+        for index, grant in enumerate(grants.grants):
             if grant.group not in known_groups and grant.group not in group_ids:
                 yield Finding(
-                    name, ("access", index, "group"), unknown_reference("group", grant.group, known_groups)
+                    grants.source,
+                    (*grants.loc, index, "group"),
+                    unknown_reference("group", grant.group, known_groups),
                 )
             for role_index, role in enumerate(grant.roles):
-                if role not in roles:
+                if role not in grants.roles:
                     yield Finding(
-                        name,
-                        ("access", index, "roles", role_index),
-                        unknown_reference("job role", role, roles),
+                        grants.source,
+                        (*grants.loc, index, "roles", role_index),
+                        unknown_reference("job role", role, grants.roles),
                     )
 
 
@@ -94,13 +115,13 @@ def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
     """IAM-2: the Administrators role is held by at least two people wherever it is granted."""
     groups = {g.name: g for g in estate.organization.identity_center.groups}
     groups.update({g.id: g for g in estate.organization.identity_center.groups})
-    for name, env in estate.environments.items():
-        grants = [(i, g) for i, g in enumerate(env.access) if "Administrators" in g.roles]
+    for grant_list in grant_lists(estate):
+        grants = [(i, g) for i, g in enumerate(grant_list.grants) if "Administrators" in g.roles]
         members = {m.lower() for _, g in grants if g.group in groups for m in groups[g.group].members}
         if grants and len(members) < MIN_ADMINISTRATORS:
             yield Finding(
-                name,
-                ("access", grants[0][0], "group"),
+                grant_list.source,
+                (*grant_list.loc, grants[0][0], "group"),
                 f"Administrators are granted to {len(members)} person(s) "
                 f"(expected at least {MIN_ADMINISTRATORS} members in the granted groups; "
                 "IAM-2)",
@@ -125,15 +146,15 @@ def grants_are_unique(estate: Estate) -> Iterator[Finding]:
     """The same group given the same role twice in one environment would be one assignment twice."""
     groups = estate.organization.identity_center.groups
     canonical = {g.name: g.name for g in groups} | {g.id: g.name for g in groups}
-    for name, env in estate.environments.items():
+    for grants in grant_lists(estate):
         seen: set[tuple[str, str]] = set()
-        for index, grant in enumerate(env.access):
+        for index, grant in enumerate(grants.grants):
             group = canonical.get(grant.group, grant.group)
             for role_index, role in enumerate(grant.roles):
                 if (group, role) in seen:
                     yield Finding(
-                        name,
-                        ("access", index, "roles", role_index),
+                        grants.source,
+                        (*grants.loc, index, "roles", role_index),
                         f"group '{group}' is granted '{role}' twice (expected each role once per group)",
                     )
                 seen.add((group, role))

@@ -14,7 +14,15 @@ from modules.core.base import StrictModel
 from modules.core.types import Email, SessionDuration
 
 FIXED_JOB_ROLES = ("Administrators", "InfraAdmins", "SecurityAdmins", "IAMAdmins", "Operators")
+CoreAccountRole = Literal["management", "log_archive", "audit"]
 JobRoleName = Literal["Administrators", "InfraAdmins", "SecurityAdmins", "IAMAdmins", "Operators", "Apps"]
+
+
+class AccessGrant(StrictModel):
+    """IAM-3: a group gets job roles (`Operators`, `BillingApps`, ...) in one account."""
+
+    group: str = Field(min_length=1, description="Group display name or id from identity_center.")
+    roles: list[str] = Field(min_length=1)
 
 
 class Group(StrictModel):
@@ -45,10 +53,8 @@ class IdentityCenterConfig(StrictModel):
     )
     groups: list[Group] = Field(min_length=1)
     job_roles: dict[JobRoleName, JobRole]
-
-
-class AccessGrant(StrictModel):
-    """IAM-3: a group gets job roles (`Operators`, `BillingApps`, ...) in this environment's account."""
-
-    group: str = Field(min_length=1, description="Group display name or id from identity_center.")
-    roles: list[str] = Field(min_length=1)
+    account_access: dict[CoreAccountRole, list[AccessGrant]] = Field(
+        default_factory=dict,
+        description="IAM-3 for the core accounts: e.g. SecurityAdmins in audit, IAMAdmins in management "
+        "(where Identity Center assignments are made). Fixed job roles only; environments use `access:`.",
+    )

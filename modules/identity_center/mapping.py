@@ -21,15 +21,21 @@ def _environment_header(name: str, account_id: str | None) -> str:
 
 
 def role_table(estate: Estate) -> list[list[str]]:
-    """Header row, then one row per permission set; environment cells list the assigned groups."""
-    envs = [env.name for env in ordered_environments(estate)]
+    """Header row, then one row per permission set; account cells list the assigned groups."""
+    accounts = estate.accounts()
+    core = [
+        role
+        for role in ("management", "log_archive", "audit")
+        if role in estate.organization.identity_center.account_access
+    ]
+    envs = [*core, *(env.name for env in ordered_environments(estate))]
     header = [
         "Job role",
         "Permission set",
         "Session",
         "Managed policies",
         "Inline policy",
-        *(_environment_header(name, estate.environments[name].account.id) for name in envs),
+        *(_environment_header(name, accounts[name].id) for name in envs),
     ]
     granted: dict[tuple[str, str], list[str]] = {}
     for assignment in assignments(estate):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ import jinja2
 import yaml
 
 from modules.core.policy_eval import PolicyError, validate_policy
-from modules.identity_center.config import FIXED_JOB_ROLES
+from modules.identity_center.config import FIXED_JOB_ROLES, AccessGrant
 
 if TYPE_CHECKING:
     from modules.config.models import Application, EnvironmentConfig, Estate
@@ -92,7 +93,7 @@ class PermissionSet:
 class Assignment:
     """Group -> permission set -> account, from one `access` grant of one environment."""
 
-    environment: str
+    environment: str  # environment name, or core account role (management, log_archive, audit)
     account_id: str | None  # None until the organization stack has created the account
     group_name: str
     group_id: str
@@ -121,14 +122,6 @@ def template_name(job_role: str) -> str:
 def apps_permission_set_name(application: str, stage: str) -> str:
     """One per application and stage (production is narrower than development): `BillingApps-Prod`."""
     return f"{application}Apps-{STAGE_SUFFIX[stage]}"
-
-
-def permission_set_name(role: str, env: EnvironmentConfig) -> str:
-    """The permission set a grant's role means in `env` (`BillingApps` in prod -> `BillingApps-Prod`)."""
-    for app in env.applications:
-        if app.role_name == role:
-            return apps_permission_set_name(app.name, env.stage)
-    return role
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -264,16 +257,26 @@ def assignments(estate: Estate) -> list[Assignment]:
     """Every `access` grant of every environment, groups resolved by display name or id."""
     groups = estate.organization.identity_center.groups
     by_key = {group.name: group for group in groups} | {group.id: group for group in groups}
-    found = []
-    for env in ordered_environments(estate):
-        for grant in env.access:
+    found: list[Assignment] = []
+    for target, account_id, grants, names in _grants_per_account(estate):
+        for grant in grants:
             group = by_key.get(grant.group)
             if group is None:  # reported by checks.access_references_resolve
                 continue
-            for role in grant.roles:
-                found.append(
-                    Assignment(
-                        env.name, env.account.id, group.name, group.id, role, permission_set_name(role, env)
-                    )
-                )
+            found.extend(
+                Assignment(target, account_id, group.name, group.id, role, names.get(role, role))
+                for role in grant.roles
+            )
     return found
+
+
+def _grants_per_account(
+    estate: Estate,
+) -> Iterator[tuple[str, str | None, list[AccessGrant], dict[str, str]]]:
+    """(account role or environment, account id, grants, role -> permission set where they differ)."""
+    accounts = estate.accounts()
+    for role, grants in estate.organization.identity_center.account_access.items():
+        yield role, accounts[role].id, grants, {}
+    for env in ordered_environments(estate):
+        apps = {app.role_name: apps_permission_set_name(app.name, env.stage) for app in env.applications}
+        yield env.name, env.account.id, env.access, apps

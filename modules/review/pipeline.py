@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ class Options:
     workers: int = 2
     policies: Path = Path("policies")
     state_dir: Path | None = None
-    today: dt.date = dt.date.today()  # noqa: RUF009  (tests pin it; one review = one day)
+    today: dt.date = field(default_factory=dt.date.today)  # expiry dates compare against it
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,10 @@ def isolated_subnets_have_no_internet_route(ctx: CheckContext) -> Iterator[Outco
     for stack in ctx.stacks.values():
         tables: dict[str, list[str]] = {}
         for association in stack.planned("aws_route_table_association"):
-            for subnet in stack.references(association.address, "subnet_id"):
-                tables.setdefault(subnet, []).extend(stack.references(association.address, "route_table_id"))
+            for subnet_address in stack.references(association.address, "subnet_id"):
+                tables.setdefault(subnet_address, []).extend(
+                    stack.references(association.address, "route_table_id")
+                )
         for subnet in stack.planned("aws_subnet"):
             if (subnet.values.get("tags") or {}).get("lz:tier") != "isolated":
                 continue

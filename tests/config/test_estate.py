@@ -15,7 +15,7 @@ from tests.support import load_variant
 
 def test_sample_estate_has_three_environments(sample_estate: Estate) -> None:
     assert sorted(sample_estate.environments) == ["dev", "prod", "stg"]
-    assert topology(sample_estate).names == ["organization", "log-archive", "security", "dev", "prod", "stg"]
+    assert topology(sample_estate).names == ["log-archive", "organization", "security", "dev", "prod", "stg"]
 
 
 def test_prod_subnets_are_three_tiers_per_az(sample_estate: Estate) -> None:

@@ -84,3 +84,8 @@ def test_drop_values_removes_only_the_named_value() -> None:
         "a",
         "b",
     ]
+
+
+def test_prune_accepts_address_patterns() -> None:
+    _, removed = prune(stack(), {"aws_cloudwatch_event_target.hub_*": "one resource only"})
+    assert removed == ["aws_cloudwatch_event_target.hub_link"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ class Deployment:
     estate: Estate
     runs: dict[str, StackRun]
     cdktf_cli_output: str
+    deployer: Deployer
+    state_dir: Path
 
 
 @pytest.fixture(scope="session")
@@ -78,22 +81,36 @@ def deployment(emulator: str, sample_estate: Estate, tmp_path_factory: pytest.Te
     deployer = Deployer(root / "synth", root / "work")
     runs: dict[str, StackRun] = {}
     cli_output = ""
-    for spec in topology(sample_estate).stacks:  # dependency order
-        run = deployer.prepare(spec.name)
-        if spec.name == CDKTF_CLI_STACK:
+    for level in dependency_levels(sample_estate):
+        for name in level:
+            runs[name] = deployer.prepare(name)
+        if CDKTF_CLI_STACK in level:
+            run = runs[CDKTF_CLI_STACK]
             assert not run.removed, (
-                f"{spec.name} is deployed by the cdktf CLI and cannot be pruned: {run.removed}"
+                f"{run.name} goes through the cdktf CLI and cannot be pruned: {run.removed}"
             )
-            cli_output = cdktf_deploy(spec.name, emulator, state_dir, deployer, root / "cdktf-cli.out")
-            run.directory = root / "cdktf-cli.out" / "stacks" / spec.name
-        else:
-            deployer.apply(run)
-        runs[spec.name] = run
-    for run in runs.values():
-        if run.apply_error is None:
-            deployer.replan(run)
+            cli_output = cdktf_deploy(run.name, emulator, state_dir, deployer, root / "cdktf-cli.out")
+            run.directory = root / "cdktf-cli.out" / "stacks" / run.name
+        # Stacks of one level only depend on earlier levels: apply them side by side.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(deployer.apply, [runs[n] for n in level if n != CDKTF_CLI_STACK]))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(deployer.replan, [run for run in runs.values() if run.apply_error is None]))
     report(runs)
-    return Deployment(emulator, sample_estate, runs, cli_output)
+    return Deployment(emulator, sample_estate, runs, cli_output, deployer, state_dir)
+
+
+def dependency_levels(estate: Estate) -> list[list[str]]:
+    """Stacks grouped so that every stack comes after all it depends on (topology order kept)."""
+    levels: list[list[str]] = []
+    placed: dict[str, int] = {}
+    for spec in topology(estate).stacks:
+        level = 1 + max((placed[d] for d in spec.depends_on if d in placed), default=-1)
+        placed[spec.name] = level
+        if level == len(levels):
+            levels.append([])
+        levels[level].append(spec.name)
+    return levels
 
 
 REPORT: list[str] = []

@@ -1,21 +1,23 @@
 """Faults: an interrupted apply converges when re-run; a failing stack leaves the others intact.
 
-Each test gets its own emulator so it never disturbs the session deployment.
+The interrupted apply gets its own emulator; the failing stack runs beside the session deployment
+and must leave every other stack's state untouched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from modules.config import Estate
+from tests.e2e.conftest import Deployment
 from tests.e2e.harness import Deployer, free_port, moto_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.synth, pytest.mark.terraform]
-STACK = "dev"
 
 
 def synth_for(estate: Estate, endpoint: str, root: Path) -> Deployer:
@@ -32,36 +34,37 @@ def digest(path: Path) -> str:
 def test_interrupted_apply_converges_when_rerun(sample_estate: Estate, tmp_path: Path) -> None:
     with moto_server() as endpoint:
         deployer = synth_for(sample_estate, endpoint, tmp_path)
-        run = deployer.prepare(STACK)
+        run = deployer.prepare("log-archive")
         exit_code = deployer.interrupted_apply(run)
         assert exit_code != 0, "the apply finished before it could be interrupted"
-        assert (tmp_path / "state" / f"{STACK}.tfstate").exists(), "terraform saved no partial state"
+        assert (tmp_path / "state" / "log-archive.tfstate").exists(), "terraform saved no partial state"
         deployer.apply(run)
         assert run.apply_error is None, run.apply_error
         deployer.replan(run)
         assert run.replan_exit_code == 0, run.replan_output
 
 
-def test_failing_stack_reports_and_leaves_other_state_intact(sample_estate: Estate, tmp_path: Path) -> None:
-    with moto_server() as endpoint:
-        deployer = synth_for(sample_estate, endpoint, tmp_path)
-        healthy = deployer.apply(deployer.prepare("dev"))
-        assert healthy.apply_error is None, healthy.apply_error
-        healthy_state = tmp_path / "state" / "dev.tfstate"
-        before = digest(healthy_state)
+def test_failing_stack_reports_and_leaves_other_state_intact(deployment: Deployment, tmp_path: Path) -> None:
+    states = sorted(deployment.state_dir.glob("*.tfstate"))
+    assert len(states) == len(deployment.runs)
+    before = {path.name: digest(path) for path in states}
 
-        broken = deployer.prepare("stg")
-        config_path = broken.directory / "cdk.tf.json"
-        config = json.loads(config_path.read_text())
-        dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-        for provider in config["provider"]["aws"]:
-            provider["endpoints"] = [dict.fromkeys(provider["endpoints"][0], dead)]
-        config_path.write_text(json.dumps(config))
-        deployer.apply(broken)
+    broken = deployment.deployer.prepare("stg")
+    broken.directory = tmp_path / "broken-stg"
+    shutil.copytree(deployment.deployer.work_dir / "stacks" / "stg", broken.directory)
+    config_path = broken.directory / "cdk.tf.json"
+    config = json.loads(config_path.read_text())
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    for provider in config["provider"]["aws"]:
+        provider["endpoints"] = [dict.fromkeys(provider["endpoints"][0], dead)]
+    config["terraform"]["backend"] = {"local": {"path": str(tmp_path / "broken-stg.tfstate")}}
+    config_path.write_text(json.dumps(config))
+    deployment.deployer.apply(broken)
 
-        assert broken.apply_error is not None
-        assert "terraform apply failed" in broken.apply_error or "terraform init failed" in broken.apply_error
-        assert "connection refused" in broken.apply_error.lower() or "dial tcp" in broken.apply_error
-        assert digest(healthy_state) == before
-        deployer.replan(healthy)
-        assert healthy.replan_exit_code == 0, healthy.replan_output
+    assert broken.apply_error is not None
+    assert "terraform apply failed" in broken.apply_error
+    assert "connection refused" in broken.apply_error.lower(), broken.apply_error
+    assert {path.name: digest(path) for path in states} == before
+    for name in ("dev", "prod"):
+        run = deployment.deployer.replan(deployment.runs[name])
+        assert run.replan_exit_code == 0, run.replan_output

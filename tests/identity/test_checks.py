@@ -40,6 +40,22 @@ def test_same_role_granted_twice_to_a_group(tmp_path: Path) -> None:
     assert "access[7].roles[0]: group 'operators' is granted 'Operators' twice" in message
 
 
+def test_core_accounts_take_fixed_job_roles_only(tmp_path: Path) -> None:
+    def edit(files: dict[str, Any]) -> None:
+        audit = files["organization"]["identity_center"]["account_access"]["audit"]
+        audit.append({"group": "billing-developers", "roles": ["BillingApps"]})
+        audit.append({"group": "nobody", "roles": ["SecurityAdmins"]})
+
+    messages = errors(tmp_path, edit)
+    assert len(messages) == 2
+    assert "/organization.yaml:" in messages[0]
+    assert (
+        "identity_center.account_access.audit[2].roles[0]: 'BillingApps' is not a declared job role"
+        in messages[0]
+    )
+    assert "identity_center.account_access.audit[3].group: 'nobody' is not a declared group" in messages[1]
+
+
 def test_broken_template_is_a_config_error(sample_estate: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(estate: Any) -> Any:
         raise PermissionSetError("inline policy 'operators' is not valid JSON: x")

@@ -54,7 +54,7 @@ def test_policies_are_attached(sample_stacks: dict[str, Any]) -> None:
 
 def test_assignments_per_environment(sample_stacks: dict[str, Any]) -> None:
     assignments = resources(sample_stacks["organization"], "aws_ssoadmin_account_assignment")
-    assert len(assignments) == 25
+    assert len(assignments) == 31
     operators = assignments["prod_operators_Operators"]
     assert operators["target_id"] == "444444444444"
     assert operators["principal_type"] == "GROUP"
@@ -63,6 +63,7 @@ def test_assignments_per_environment(sample_stacks: dict[str, Any]) -> None:
     # The assignment provisions the role only after its policies are attached.
     assert "aws_ssoadmin_permission_set_inline_policy.Operators" in operators["depends_on"]
     assert assignments["dev_billing-developers_BillingApps-Dev"]["target_id"] == "666666666666"
+    assert assignments["audit_security-admins_SecurityAdmins"]["target_id"] == "333333333333"
     assert "prod_billing-developers_Operators" not in assignments
 
 
@@ -93,7 +94,7 @@ def test_plan_contains_identity_and_baseline(sample_plans: dict[str, Any]) -> No
     organization = plan_of(sample_plans, "organization")
     planned = planned_resources(organization, "aws_ssoadmin_permission_set")
     assert {resource["values"]["name"] for resource in planned} == PERMISSION_SETS
-    assert len(planned_resources(organization, "aws_ssoadmin_account_assignment")) == 25
+    assert len(planned_resources(organization, "aws_ssoadmin_account_assignment")) == 31
     for name in STACKS:
         plan = plan_of(sample_plans, name)
         (policy,) = planned_resources(plan, "aws_iam_account_password_policy")
@@ -122,5 +123,5 @@ def test_identity_review_checks_pass_on_the_sample(
     # Administrators and both regions' analyzers were looked at.
     assert sum(r.check_id == "LZ_IAM_001" for r in results) == 10
     assert sum(r.check_id == "LZ_IAM_002" for r in results) == len(STACKS)
-    assert sum(r.check_id == "LZ_IAM_003" for r in results) == 3
+    assert sum(r.check_id == "LZ_IAM_003" for r in results) == 6
     assert sum(r.check_id == "LZ_IAM_004" for r in results) == 2 * len(STACKS)

@@ -41,7 +41,7 @@ STATE_KEY = {
         }
     ],
 }
-SHORT_LOG_GROUP = {"aws_cloudwatch_log_group": {"short": {"name": "/lz/short", "retention_in_days": 30}}}
+SHORT_LOG_GROUP = {"name": "/lz/short", "retention_in_days": 30}
 
 Edit = Callable[[str, dict[str, Any]], None]
 
@@ -108,7 +108,8 @@ def test_a_failing_resource_and_a_protected_destroy_fail_the_review(
 ) -> None:
     def add_short_log_group(name: str, stack: dict[str, Any]) -> None:
         if name == "prod":
-            stack.setdefault("resource", {}).update(SHORT_LOG_GROUP)
+            groups = stack.setdefault("resource", {}).setdefault("aws_cloudwatch_log_group", {})
+            groups["short"] = SHORT_LOG_GROUP
 
     state = tmp_path / "state"
     state.mkdir()
@@ -116,8 +117,9 @@ def test_a_failing_resource_and_a_protected_destroy_fail_the_review(
     out = tmp_path / "out"
     synth = fake_synth(sample_synth_dir, ["log-archive", "prod"], add_short_log_group)
     code = run(["--out", str(out), "--state-dir", str(state)], monkeypatch, synth)
-    printed = capsys.readouterr().out
-    assert code == 1
+    captured = capsys.readouterr()
+    printed = captured.out
+    assert code == 1, captured.err[-3000:]
     failed = {
         (r["check_id"], f"{r['stack']}:{r['address']}")
         for r in report(out)["results"]
