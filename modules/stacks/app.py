@@ -41,11 +41,14 @@ def build_app(
     """Every stack of the estate (or those in `only`), to synthesize into `outdir`.
 
     `final_outdir` is where the output ends up when `outdir` is a staging folder.
-    `emulator_endpoint` points every provider at a local AWS emulator (see deployment/emulator.py).
+    `emulator_endpoint` points every provider at a local AWS emulator (see deployment/emulator.py);
+    `state_dir` moves local state out of the project (emulator runs keep it in a scratch folder).
     """
-    context = (
-        {emulator.CONTEXT_KEY: emulator.validate_endpoint(emulator_endpoint)} if emulator_endpoint else {}
-    )
+    context: dict[str, str] = {}
+    if emulator_endpoint:
+        context[emulator.CONTEXT_KEY] = emulator.validate_endpoint(emulator_endpoint)
+    if state_dir is not None:
+        context[emulator.STATE_DIR_CONTEXT_KEY] = str(state_dir.resolve())
     app = App(outdir=str(outdir), context=context)
     for spec in topology(estate).stacks:
         if only is None or spec.name in only:

@@ -89,3 +89,17 @@ def test_drop_values_removes_only_the_named_value() -> None:
 def test_prune_accepts_address_patterns() -> None:
     _, removed = prune(stack(), {"aws_cloudwatch_event_target.hub_*": "one resource only"})
     assert removed == ["aws_cloudwatch_event_target.hub_link"]
+
+
+@pytest.mark.synth
+def test_state_dir_moves_local_state_out_of_the_project(sample_estate: Any, tmp_path: Any) -> None:
+    import json
+    import os
+
+    from modules.stacks.app import build_app
+
+    build_app(sample_estate, tmp_path / "out", only=["dev"], state_dir=tmp_path / "state").synth()
+    stack = json.loads((tmp_path / "out" / "stacks" / "dev" / "cdk.tf.json").read_text())
+    relative = stack["terraform"]["backend"]["local"]["path"]
+    resolved = os.path.normpath(tmp_path / "out" / "stacks" / "dev" / relative)
+    assert resolved == str(tmp_path / "state" / "dev.tfstate")

@@ -12,7 +12,6 @@ import pytest
 
 from modules.config import Estate
 from modules.config.topology import topology
-from modules.deployment.emulator import ENV_VAR, STATE_DIR_ENV_VAR
 from tests.e2e.harness import Deployer, StackRun, exclusions, moto_server
 from tests.support import ROOT
 
@@ -38,12 +37,10 @@ def emulator() -> Iterator[str]:
         yield url
 
 
-def cdktf_deploy(stack: str, endpoint: str, state_dir: Path, deployer: Deployer, outdir: Path) -> str:
-    """`cdktf deploy <stack>` through main.py, with the emulator switch set only in this environment."""
+def cdktf_deploy(stack: str, deployer: Deployer) -> str:
+    """`cdktf deploy <stack>` on the prepared (emulator-synthesized, pruned) output folder."""
     env = {
         **deployer.terraform.env,
-        ENV_VAR: endpoint,
-        STATE_DIR_ENV_VAR: str(state_dir),
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         "CI": "1",
     }
@@ -54,10 +51,11 @@ def cdktf_deploy(stack: str, endpoint: str, state_dir: Path, deployer: Deployer,
             "cdktf",
             "deploy",
             stack,
+            "--skip-synth",
             "--skip-provider-lock",
             "--auto-approve",
             "--output",
-            str(outdir),
+            str(deployer.work_dir),
         ],
         cwd=ROOT,
         env=env,
@@ -79,18 +77,13 @@ def deployment(emulator: str, sample_estate: Estate, tmp_path_factory: pytest.Te
     state_dir = root / "state"
     build_app(sample_estate, root / "synth", emulator_endpoint=emulator, state_dir=state_dir).synth()
     deployer = Deployer(root / "synth", root / "work")
-    runs: dict[str, StackRun] = {}
     cli_output = ""
-    for level in dependency_levels(sample_estate):
-        for name in level:
-            runs[name] = deployer.prepare(name)
+    levels = dependency_levels(sample_estate)
+    # Every stack is prepared first: `cdktf deploy --skip-synth` reads the whole output folder.
+    runs = {name: deployer.prepare(name) for level in levels for name in level}
+    for level in levels:
         if CDKTF_CLI_STACK in level:
-            run = runs[CDKTF_CLI_STACK]
-            assert not run.removed, (
-                f"{run.name} goes through the cdktf CLI and cannot be pruned: {run.removed}"
-            )
-            cli_output = cdktf_deploy(run.name, emulator, state_dir, deployer, root / "cdktf-cli.out")
-            run.directory = root / "cdktf-cli.out" / "stacks" / run.name
+            cli_output = cdktf_deploy(CDKTF_CLI_STACK, deployer)
         # Stacks of one level only depend on earlier levels: apply them side by side.
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(deployer.apply, [runs[n] for n in level if n != CDKTF_CLI_STACK]))

@@ -105,6 +105,8 @@ class Deployer:
     def prepare(self, stack: str) -> StackRun:
         target = self.work_dir / "stacks" / stack
         shutil.copytree(self.synth_dir / "stacks" / stack, target, dirs_exist_ok=True)
+        # The manifest makes the work folder a cdktf output too (`cdktf deploy --skip-synth`).
+        shutil.copy(self.synth_dir / "manifest.json", self.work_dir / "manifest.json")
         config_path = target / "cdk.tf.json"
         pruned, removed = prune(json.loads(config_path.read_text()), self.excluded.resource_types)
         adjusted, dropped = drop_values(pruned, self.excluded.values)
@@ -129,8 +131,11 @@ class Deployer:
         run.replan_output = (result.stdout + result.stderr)[-4000:]
         return run
 
-    def interrupted_apply(self, run: StackRun) -> int:
-        """Start `apply`, send SIGINT once the first resource is created; return terraform's exit code."""
+    def interrupted_apply(self, run: StackRun) -> tuple[bool, int, str]:
+        """Start `apply`, send SIGINT once the first resource is created.
+
+        Returns whether the interrupt was sent, terraform's exit code and its output.
+        """
         self.terraform.run(run.directory, "init", "-input=false", "-no-color")
         process = subprocess.Popen(
             [self.terraform.binary, "apply", "-auto-approve", "-input=false", "-no-color"],
@@ -141,12 +146,16 @@ class Deployer:
             text=True,
         )
         assert process.stdout is not None
+        seen: list[str] = []
+        interrupted = False
         for line in process.stdout:
+            seen.append(line)
             if "Creation complete" in line:
                 process.send_signal(signal.SIGINT)
+                interrupted = True
                 break
-        process.communicate(timeout=300)
-        return process.returncode
+        rest, _ = process.communicate(timeout=300)
+        return interrupted, process.returncode, "".join(seen) + (rest or "")
 
 
 def session_for(endpoint: str, account_id: str, role_name: str, region: str = REGION) -> boto3.Session:

@@ -35,9 +35,11 @@ def test_interrupted_apply_converges_when_rerun(sample_estate: Estate, tmp_path:
     with moto_server() as endpoint:
         deployer = synth_for(sample_estate, endpoint, tmp_path)
         run = deployer.prepare("log-archive")
-        exit_code = deployer.interrupted_apply(run)
-        assert exit_code != 0, "the apply finished before it could be interrupted"
-        assert (tmp_path / "state" / "log-archive.tfstate").exists(), "terraform saved no partial state"
+        interrupted, exit_code, output = deployer.interrupted_apply(run)
+        assert interrupted, f"no resource was created before the interrupt:\n{output[-3000:]}"
+        assert exit_code != 0, "the apply finished before the interrupt took effect"
+        state = tmp_path / "state" / "log-archive.tfstate"
+        assert state.exists(), f"terraform saved no partial state:\n{output[-3000:]}"
         deployer.apply(run)
         assert run.apply_error is None, run.apply_error
         deployer.replan(run)

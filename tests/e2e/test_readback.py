@@ -70,7 +70,7 @@ def _policy_targets(organizations: Any) -> Iterator[tuple[str, str]]:
 def expected_attachments(estate: Estate) -> set[tuple[str, str]]:
     """(guardrail, target name as Organizations shows it) for every configured SCP attachment."""
     accounts = estate.accounts()
-    expected = set()
+    expected: set[tuple[str, str]] = set()
     for attachment in attachments(estate):
         target = attachment.target
         shown = {"root": "Root", "ou": target.name.split("/")[-1]}.get(target.kind) or accounts[

@@ -129,7 +129,7 @@ def test_a_failing_resource_and_a_protected_destroy_fail_the_review(
     assert ("CKV_AWS_338", "prod:aws_cloudwatch_log_group.short") in failed
     assert ("LZ_CHG_001", "log-archive:aws_kms_key.old_logs") in failed
     assert "FAILED  LZ_CHG_001 log-archive:aws_kms_key.old_logs" in printed
-    assert report(out)["stacks"]["log-archive"]["changes"] == {"destroy": 1}
+    assert report(out)["stacks"]["log-archive"]["changes"]["destroy"] == 1
 
 
 @pytest.mark.synth
