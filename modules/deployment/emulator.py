@@ -106,7 +106,9 @@ def prune(config: dict[str, Any], excluded_types: Mapping[str, str]) -> tuple[di
     return pruned, sorted(f"{kind}.{name}" for kind, name in removed)
 
 
-def drop_values(config: dict[str, Any], drops: Sequence[Mapping[str, str]]) -> tuple[dict[str, Any], list[str]]:
+def drop_values(
+    config: dict[str, Any], drops: Sequence[Mapping[str, str]]
+) -> tuple[dict[str, Any], list[str]]:
     """Remove single list values the emulator rejects (e.g. a service principal it does not know).
 
     Each drop names `resource_type`, `attribute` and `value`; returns the adjusted stack and a line
