@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
+from modules.core.kms import cloudwatch_logs_encrypts, deployment_role_administers
 from modules.notifications.construct import NotificationTopic
 
 
@@ -24,29 +25,8 @@ def trail_log_key_policy(*, account_id: str, region: str, deployment_role_arn: s
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "KeyAdministrationByDeploymentRole",
-                "Effect": "Allow",
-                "Principal": {"AWS": deployment_role_arn},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
-            {
-                "Sid": "CloudWatchLogsEncrypts",
-                "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-                "Action": [
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
-                "Resource": "*",
-                "Condition": {
-                    "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:*"}
-                },
-            },
+            deployment_role_administers(deployment_role_arn),
+            cloudwatch_logs_encrypts(region=region, account_id=account_id),
         ],
     }
 

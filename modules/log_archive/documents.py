@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from modules.core.kms import cloudwatch_logs_encrypts, deployment_role_administers
+
 Statement = dict[str, Any]
 
 # Paths the services write to: CloudTrail, Config and flow logs all use AWSLogs/<account id>/...
@@ -49,13 +51,7 @@ def key_policy(ctx: ArchiveContext) -> dict[str, Any]:
     service_use = ["kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"]
     account = ctx.log_archive_account
     return _policy(
-        {
-            "Sid": "KeyAdministrationByDeploymentRole",
-            "Effect": "Allow",
-            "Principal": {"AWS": ctx.deployment_role_arn},
-            "Action": "kms:*",
-            "Resource": "*",
-        },
+        deployment_role_administers(ctx.deployment_role_arn),
         {
             "Sid": "CloudTrailEncryptsLogs",
             "Effect": "Allow",
@@ -75,22 +71,7 @@ def key_policy(ctx: ArchiveContext) -> dict[str, Any]:
             "Resource": "*",
             "Condition": _from_estate(ctx),
         },
-        {
-            "Sid": "CloudWatchLogsEncrypts",
-            "Effect": "Allow",
-            "Principal": _service(f"logs.{ctx.region}.amazonaws.com"),
-            "Action": [
-                "kms:Encrypt*",
-                "kms:Decrypt*",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-            ],
-            "Resource": "*",
-            "Condition": {
-                "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{ctx.region}:{account}:*"}
-            },
-        },
+        cloudwatch_logs_encrypts(region=ctx.region, account_id=account),
         {
             "Sid": "EstateWritersThroughS3",  # Config's service-linked roles write with bucket-default SSE
             "Effect": "Allow",

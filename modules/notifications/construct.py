@@ -20,6 +20,7 @@ from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
+from modules.core.kms import deployment_role_administers
 from modules.deployment.construct import RegionalProviders
 from modules.notifications.config import NotificationsConfig
 
@@ -29,13 +30,7 @@ def topic_key_policy(*, account_id: str, deployment_role_arn: str, publishers: l
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "KeyAdministrationByDeploymentRole",
-                "Effect": "Allow",
-                "Principal": {"AWS": deployment_role_arn},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
+            deployment_role_administers(deployment_role_arn),
             {
                 "Sid": "PublishersEncrypt",
                 "Effect": "Allow",

@@ -53,7 +53,11 @@ def test_failing_stack_reports_and_leaves_other_state_intact(deployment: Deploym
 
     broken = deployment.deployer.prepare("stg")
     broken.directory = tmp_path / "broken-stg"
-    shutil.copytree(deployment.deployer.work_dir / "stacks" / "stg", broken.directory)
+    shutil.copytree(
+        deployment.deployer.work_dir / "stacks" / "stg",
+        broken.directory,
+        ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl"),
+    )
     config_path = broken.directory / "cdk.tf.json"
     config = json.loads(config_path.read_text())
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
