@@ -198,6 +198,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+    except Exception as error:  # a bug or an unforeseen environment problem: say what, not a traceback
+        if os.environ.get("LZ_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(error).__name__}: {error} (rerun with LZ_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
     return EXIT_BAD_INPUT
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from modules.config.schema import SCHEMAS, render_schema
 from tests.support import ROOT, SAMPLE
 
@@ -35,3 +37,20 @@ def test_sample_files_reference_their_schema() -> None:
         kind = "organization" if path.stem == "organization" else "environment"
         first_line = path.read_text().splitlines()[0]
         assert first_line == f"# yaml-language-server: $schema=schema/{kind}.schema.json"
+
+
+def test_unexpected_errors_are_reported_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import modules.config
+    from modules.cli import main
+
+    def broken(*_: object, **__: object) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(modules.config, "load_estate", broken)
+    monkeypatch.delenv("LZ_DEBUG", raising=False)
+    assert main(["validate", "--dir", str(SAMPLE)]) == 2
+    stderr = capsys.readouterr().err
+    assert "internal error: OSError: disk on fire" in stderr
+    assert "Traceback" not in stderr
