@@ -9,6 +9,7 @@ import yaml
 from pydantic import Field
 
 from modules.core.base import StrictModel
+from modules.core.types import listed_twice
 
 TABLE = Path(__file__).resolve().parents[2] / "policies" / "cis_alarms.yaml"
 
@@ -34,8 +35,7 @@ class AlarmTable(StrictModel):
 @cache
 def alarm_rows(path: Path = TABLE) -> tuple[AlarmRow, ...]:
     rows = AlarmTable.model_validate(yaml.safe_load(path.read_text()), strict=False).alarms
-    names = [row.name for row in rows]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
+    duplicates = listed_twice([row.name for row in rows])
     if duplicates:
         raise ValueError(f"{path}: alarm names listed twice: {', '.join(duplicates)}")
     return tuple(rows)

@@ -9,6 +9,7 @@ import yaml
 from pydantic import Field
 
 from modules.core.base import StrictModel
+from modules.core.types import listed_twice
 
 RULES = Path(__file__).resolve().parents[2] / "policies" / "config_rules.yaml"
 
@@ -30,8 +31,7 @@ class RuleList(StrictModel):
 @cache
 def managed_rules(path: Path = RULES) -> tuple[ManagedRule, ...]:
     rules = RuleList.model_validate(yaml.safe_load(path.read_text()), strict=False).rules
-    names = [rule.name for rule in rules]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
+    duplicates = listed_twice([rule.name for rule in rules])
     if duplicates:
         raise ValueError(f"{path}: rule names listed twice: {', '.join(duplicates)}")
     return tuple(rules)

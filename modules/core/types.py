@@ -169,3 +169,8 @@ def _unique(values: list[str]) -> list[str]:
 
 
 UniqueList = AfterValidator(_unique)
+
+
+def listed_twice(values: list[str]) -> list[str]:
+    """The values that occur more than once, sorted: for data tables whose names must be unique."""
+    return sorted({value for value in values if values.count(value) > 1})

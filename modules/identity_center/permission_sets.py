@@ -21,6 +21,7 @@ import jinja2
 import yaml
 
 from modules.core.policy_eval import PolicyError, validate_policy
+from modules.core.policy_templates import DESCRIPTION, JINJA, minify
 from modules.identity_center.config import FIXED_JOB_ROLES, AccessGrant
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ AWS_PROTECTED_ROLES = (
 
 # Opening markers only: "}}" is ordinary JSON (nested objects closing).
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#")
-_DESCRIPTION = re.compile(r"^\{#-?\s*description:\s*(?P<text>.+?)\s*-?#\}")
-_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 class PermissionSetError(ValueError):
@@ -110,10 +109,6 @@ def terraform_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", text)
 
 
-def minify(document: dict[str, Any]) -> str:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-
-
 def template_name(job_role: str) -> str:
     """`InfraAdmins` -> `infra-admins`, `IAMAdmins` -> `iam-admins`, `Apps` -> `apps`."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", job_role).lower()
@@ -154,12 +149,12 @@ def render_inline_policy(
     if not path.is_file():
         return None, None
     source = path.read_text(encoding="utf-8")
-    if not _DESCRIPTION.match(source):
+    if not DESCRIPTION.match(source):
         raise PermissionSetError(
             f"permission set template '{name}' must start with {{#- description: ... -#}}"
         )
     try:
-        text = _JINJA.from_string(source).render(action_groups=action_groups(directory), **variables)
+        text = JINJA.from_string(source).render(action_groups=action_groups(directory), **variables)
     except jinja2.TemplateError as error:
         raise PermissionSetError(f"permission set template '{name}' does not render: {error}") from None
     return name, check_inline_policy(name, text)

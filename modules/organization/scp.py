@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from modules.core.policy_eval import PolicyError, validate_policy
+from modules.core.policy_templates import DESCRIPTION, JINJA, minify
 
 SCP_DIR = Path(__file__).resolve().parents[2] / "policies" / "scp"
 TEMPLATE_SUFFIX = ".json.j2"
@@ -61,11 +62,8 @@ GLOBAL_SERVICE_ACTIONS: tuple[str, ...] = (
     "wellarchitected:*",
 )
 
-_DESCRIPTION = re.compile(r"^\{#-?\s*description:\s*(?P<text>.+?)\s*-?#\}")
 # Template syntax or a <PLACEHOLDER> surviving in a value means a variable was never filled.
 _LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}|<[A-Z][A-Z0-9_]*>")
-# StrictUndefined: a misspelt variable is an error, never an empty string in a guardrail.
-_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 class ScpError(ValueError):
@@ -123,15 +121,11 @@ def available_scps(directory: Path = SCP_DIR) -> tuple[str, ...]:
     )
 
 
-def minify(document: dict[str, Any]) -> str:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-
-
 def render_scp(name: str, context: ScpContext, directory: Path = SCP_DIR) -> RenderedScp:
     """Render one template; raise `ScpError` if it is missing, broken or not a valid SCP."""
     source = _template_source(directory, name)
     try:
-        text = _JINJA.from_string(source).render(context.variables())
+        text = JINJA.from_string(source).render(context.variables())
     except (jinja2.TemplateError, TypeError) as error:  # TypeError: `| tojson` of an undefined name
         raise ScpError(f"SCP template '{name}' does not render: {error}") from None
     document = check_document(name, text)
@@ -190,7 +184,7 @@ def _template_source(directory: Path, name: str) -> str:
 
 
 def _description(name: str, source: str) -> str:
-    match = _DESCRIPTION.match(source)
+    match = DESCRIPTION.match(source)
     if not match:
         raise ScpError(f"SCP template '{name}' must start with {{#- description: ... -#}}")
     return match.group("text")

@@ -5,7 +5,8 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 
-from modules.organization.scp import MAX_SCP_CHARS, MAX_SCPS_PER_TARGET, minify
+from modules.core.policy_templates import minify
+from modules.organization.scp import MAX_SCP_CHARS, MAX_SCPS_PER_TARGET
 from modules.review.checks import CheckContext, Outcome, check
 
 
