@@ -104,31 +104,18 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from modules import synth
     from modules.review.command import review
-    from modules.synth import synthesize  # imports the bindings only when called, once
+    from modules.review.terraform import ToolError
 
-    def synthesize_once(estate: Estate, out: Path, env: str | None) -> list[str]:
-        imported_here = "cdktf" not in sys.modules
-        stacks = synthesize(estate, out, only_env=env)
-        if imported_here:
-            _release_bindings()
-        return stacks
+    def synthesize(estate: Estate, out: Path, env: str | None) -> list[str]:
+        # In a child process: the plans that follow get the bindings' memory back.
+        try:
+            return synth.synthesize_in_child(args.dir, out, only_env=env)
+        except synth.SynthesisError as error:
+            raise ToolError(f"synthesis failed: {error}") from None
 
-    return review(args, synthesize_once)
-
-
-def _release_bindings() -> None:
-    """Stop the jsii node runtime once synthesis is done: ~600 MB the plans can use instead.
-
-    Only when this command imported the bindings (a test session keeps using them). jsii has no
-    public shutdown; if its internals change, the memory is simply kept until exit.
-    """
-    try:
-        from jsii import _runtime
-
-        _runtime.kernel.provider._process.stop()  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        pass
+    return review(args, synthesize)
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
@@ -178,6 +165,12 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--workers", type=_positive, default=2, help="parallel terraform plans (default 2)")
     review.add_argument("--policies", type=Path, default=Path("policies"), help="checks and policy files")
     review.add_argument("--state-dir", type=Path, help="<stack>.tfstate files to diff against (read only)")
+    review.add_argument(
+        "--plan-cache",
+        type=Path,
+        help="reuse plans whose config, state and tools did not change (default: OUT/plan-cache)",
+    )
+    review.add_argument("--no-plan-cache", action="store_true", help="plan every stack again")
     return parser
 
 

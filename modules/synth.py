@@ -5,7 +5,10 @@ A failed run leaves the previous output untouched; readers never see half an out
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -39,6 +42,29 @@ def synthesize(
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return sorted(path.name for path in (out / "stacks").iterdir())
+
+
+class SynthesisError(Exception):
+    """The synthesizing child process failed; the message carries what it printed."""
+
+
+def synthesize_in_child(config_dir: Path, out: Path, *, only_env: str | None = None) -> list[str]:
+    """`lz synth` in a child process: the bindings and the jsii runtime (~0.5-1 GB) leave with it.
+
+    For callers that go on to do memory-hungry work (the review's Terraform runs) and never need
+    the constructs themselves.
+    """
+    args = ["synth", "--dir", str(config_dir), "--out", str(out)]
+    if only_env is not None:
+        args += ["--env", only_env]
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    result = subprocess.run(
+        [sys.executable, "-m", "modules.cli", *args], capture_output=True, text=True, env=env, check=False
+    )
+    if result.returncode != 0:
+        printed = "\n".join((result.stderr or result.stdout).strip().splitlines()[-30:])
+        raise SynthesisError(f"`lz {' '.join(args)}` failed (exit {result.returncode}):\n{printed}")
     return sorted(path.name for path in (out / "stacks").iterdir())
 
 

@@ -29,6 +29,7 @@ def review(args: argparse.Namespace, synthesize: Synthesize) -> int:
         workers=args.workers,
         policies=args.policies,
         state_dir=args.state_dir,
+        plan_cache=None if args.no_plan_cache else (args.plan_cache or args.out / "plan-cache"),
     )
     try:
         verdict = run_review(options, synthesize, progress())

@@ -27,6 +27,7 @@ from modules.review.checkov import CheckovRun, checkov_command, run_checkov
 from modules.review.checks import Check, CheckContext, load_checks, run_checks
 from modules.review.compliance import Baseline, consistency_issues, evaluate, load_baseline
 from modules.review.model import StackView
+from modules.review.plan_cache import PlanCache
 from modules.review.progress import Progress
 from modules.review.suppressions import Suppressions, load_suppressions
 from modules.review.terraform import (
@@ -36,6 +37,7 @@ from modules.review.terraform import (
     find_mirror,
     plan_stacks,
     prime_plugin_cache,
+    tool_identity,
     write_cli_config,
 )
 from modules.review.verdict import Review
@@ -51,6 +53,7 @@ class Options:
     workers: int = 2
     policies: Path = Path("policies")
     state_dir: Path | None = None
+    plan_cache: Path | None = None  # folder of reusable plans; None plans every stack
     today: dt.date = field(default_factory=dt.date.today)  # expiry dates compare against it
 
 
@@ -96,6 +99,7 @@ def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> 
         with _timed(progress, timings, "synth", "synthesize stacks (imports the provider bindings)"):
             stacks = synthesize(estate, options.out / "synth", options.env)
         primed.result()
+    cache = PlanCache(options.plan_cache, tool_identity(terraform, build)) if options.plan_cache else None
     with _timed(progress, timings, "plan", f"plan {len(stacks)} stack(s) offline"):
         plans = plan_stacks(
             options.out / "synth",
@@ -106,6 +110,7 @@ def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> 
             state_dir=options.state_dir,
             terraform=terraform,
             on_done=lambda plan: progress.note(_plan_line(plan)),
+            cache=cache,
         )
         _require_plans(plans)
     views = _stack_views(options.out / "synth", plans)
@@ -117,11 +122,15 @@ def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> 
     ):
         review = _verdict(estate, views, checkov, policies)
     review.timings = timings
+    review.reused_plans = [plan.name for plan in plans if plan.reused]
     return review
 
 
 def _plan_line(plan: StackPlan) -> str:
-    return f"{plan.name}: {'planned' if plan.ok else 'FAILED'} in {plan.seconds:.1f} s"
+    if plan.reused:
+        return f"{plan.name}: plan reused from the plan cache (config, state and tools unchanged)"
+    together = f" (one Terraform run with {', '.join(plan.planned_with)})" if plan.planned_with else ""
+    return f"{plan.name}: {'planned' if plan.ok else 'FAILED'} in {plan.seconds:.1f} s{together}"
 
 
 def _plan_path(plan: StackPlan) -> Path:

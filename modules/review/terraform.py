@@ -1,5 +1,6 @@
 """Run Terraform offline: a CLI config for the provider mirror, an offline copy of each stack, and
-`init` / `plan` / `show -json` per stack in parallel, sharing one plugin cache.
+`init` / `plan` / `show -json` in parallel runs, sharing one plugin cache. A run plans a few stacks
+together as child modules (modules/review/batch.py) and hands each stack its own plan JSON.
 
 Offline planning needs a provider that never calls AWS: dummy credentials, the skip flags, no
 assume-role (the provider would call STS) and a local backend. Those changes are made to a copy
@@ -20,6 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from modules.review import batch
+from modules.review.plan_cache import PlanCache
 
 PROVIDER = "registry.terraform.io/hashicorp/aws"
 PROVIDER_VERSION = "5.100.0"
@@ -48,14 +52,21 @@ class ToolError(Exception):
 @dataclass(frozen=True)
 class StackPlan:
     name: str
-    directory: Path
+    directory: Path  # the stack's offline copy; its plan.json is written here
     plan_json: Path | None
     error: str | None
     seconds: float
+    run_dir: Path | None = None  # where Terraform ran, when the stack was planned with others
+    planned_with: tuple[str, ...] = ()
+    reused: bool = False  # taken from the plan cache: its inputs did not change
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.plan_json is not None
+
+    @property
+    def terraform_dir(self) -> Path:
+        return self.run_dir or self.directory
 
 
 def terraform_binary() -> str:
@@ -160,33 +171,27 @@ class Terraform:
         )
 
     def plan(self, directory: Path) -> StackPlan:
+        """Plan the configuration in `directory` alone; its plan JSON goes to `plan.json` there."""
         started = time.monotonic()
+        shown, error = self.show_plan(directory)
+        if error is not None:
+            return StackPlan(directory.name, directory, None, error, time.monotonic() - started)
+        plan_json = directory / "plan.json"
+        plan_json.write_text(shown, encoding="utf-8")
+        return StackPlan(directory.name, directory, plan_json, None, time.monotonic() - started)
+
+    def show_plan(self, directory: Path) -> tuple[str, str | None]:
+        """`init`, `plan` and `show -json`: (plan JSON text, None) or ("", what failed)."""
         steps = (
             ("init", "-input=false", "-no-color"),
             ("plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"),
+            ("show", "-json", "tfplan"),
         )
         for step in steps:
             result = self.run(directory, *step)
             if result.returncode != 0:
-                return StackPlan(
-                    directory.name,
-                    directory,
-                    None,
-                    f"terraform {step[0]} failed:\n{_tail(result)}",
-                    time.monotonic() - started,
-                )
-        shown = self.run(directory, "show", "-json", "tfplan")
-        if shown.returncode != 0:
-            return StackPlan(
-                directory.name,
-                directory,
-                None,
-                f"terraform show failed:\n{_tail(shown)}",
-                time.monotonic() - started,
-            )
-        plan_json = directory / "plan.json"
-        plan_json.write_text(shown.stdout, encoding="utf-8")
-        return StackPlan(directory.name, directory, plan_json, None, time.monotonic() - started)
+                return "", f"terraform {step[0]} failed:\n{_tail(result)}"
+        return result.stdout, None
 
     def validate(self, directory: Path) -> str | None:
         """None when valid, else Terraform's explanation (needs `init` first)."""
@@ -228,20 +233,112 @@ def plan_stacks(
     state_dir: Path | None = None,
     terraform: Terraform | None = None,
     on_done: Callable[[StackPlan], None] | None = None,
+    cache: PlanCache | None = None,
 ) -> list[StackPlan]:
-    """Offline plans of the named synthesized stacks, in parallel, sharing one plugin cache."""
+    """Offline plans of the named synthesized stacks: a few stacks per Terraform run, runs in
+    parallel, one plugin cache; with `cache`, stacks whose inputs did not change are not planned
+    again. Returned in the order of `stacks`."""
     if terraform is None:
         terraform = Terraform(write_cli_config(build_dir, find_mirror()))
         prime_plugin_cache(terraform, build_dir)
-    directories = [
-        prepare_plan_dir(synth_dir / "stacks" / name, plan_root, state_dir=state_dir) for name in stacks
-    ]
-
-    def plan(directory: Path) -> StackPlan:
-        result = terraform.plan(directory)
+    names = list(stacks)
+    shutil.rmtree(plan_root / ".runs", ignore_errors=True)  # runs of an earlier review
+    directories = {
+        name: prepare_plan_dir(synth_dir / "stacks" / name, plan_root, state_dir=state_dir) for name in names
+    }
+    reused = _reuse(cache, directories)
+    for result in reused.values():
         if on_done is not None:
             on_done(result)
-        return result
+    runs = plan_runs({name: path for name, path in directories.items() if name not in reused})
 
+    def plan(index: int) -> list[StackPlan]:
+        members = {name: directories[name] for name in runs[index]}
+        if len(members) == 1:
+            results = [terraform.plan(*members.values())]
+        else:
+            results = plan_together(terraform, plan_root / ".runs" / f"run-{index + 1}", members)
+        for result in results:
+            if cache is not None and result.plan_json is not None and result.error is None:
+                cache.store(result.directory, result.plan_json)
+            if on_done is not None:
+                on_done(result)
+        return results
+
+    # Biggest runs first, so the last one to finish is a small one.
+    order = sorted(range(len(runs)), key=lambda index: -len(runs[index]))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return list(pool.map(plan, directories))
+        planned = {result.name: result for results in pool.map(plan, order) for result in results}
+    if cache is not None:
+        cache.keep_only_used()
+    planned.update(reused)
+    return [planned[name] for name in names]
+
+
+def _reuse(cache: PlanCache | None, directories: dict[str, Path]) -> dict[str, StackPlan]:
+    reused = {}
+    for name, directory in directories.items():
+        plan_json = cache.restore(directory) if cache is not None else None
+        if plan_json is not None:
+            reused[name] = StackPlan(name, directory, plan_json, None, 0.0, reused=True)
+    return reused
+
+
+def tool_identity(terraform: Terraform, build_dir: Path) -> str:
+    """Terraform's version and the provider package hashes: what a cached plan was made with.
+
+    Needs `prime_plugin_cache` first (its lock file records the provider's hashes).
+    """
+    version = terraform.run(build_dir, "version", "-json")
+    if version.returncode != 0:
+        raise ToolError(f"terraform version failed:\n{_tail(version)}")
+    reported = json.loads(version.stdout)
+    lock = (build_dir / "primer" / ".terraform.lock.hcl").read_text(encoding="utf-8")
+    return f"terraform {reported.get('terraform_version')} {reported.get('platform')}\n{lock}"
+
+
+def plan_runs(directories: dict[str, Path]) -> list[list[str]]:
+    """Which stacks share a Terraform run: batchable ones packed by provider count, others alone."""
+    configs = {name: _read_config(directory) for name, directory in directories.items()}
+    together = [
+        (name, batch.provider_count(config))
+        for name, config in configs.items()
+        if batch.batchable(name, config)
+    ]
+    alone = [[name] for name, config in configs.items() if not batch.batchable(name, config)]
+    return [*batch.group(together), *alone]
+
+
+def plan_together(terraform: Terraform, run_dir: Path, members: dict[str, Path]) -> list[StackPlan]:
+    """One Terraform run for `members` (stack -> offline copy), one plan JSON per stack.
+
+    If the run fails, each stack is planned alone, so an error names the stack that caused it.
+    """
+    started = time.monotonic()
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    batch.write_root(run_dir, {name: _read_config(directory) for name, directory in members.items()})
+    states = {
+        name: json.loads((directory / "terraform.tfstate").read_text(encoding="utf-8"))
+        for name, directory in members.items()
+        if (directory / "terraform.tfstate").is_file()
+    }
+    if states:
+        (run_dir / "terraform.tfstate").write_text(json.dumps(batch.merge_states(states)), encoding="utf-8")
+    shown, error = terraform.show_plan(run_dir)
+    if error is not None:
+        return [terraform.plan(directory) for directory in members.values()]
+    combined = json.loads(shown)
+    seconds = time.monotonic() - started
+    results = []
+    for name, directory in members.items():
+        plan_json = directory / "plan.json"
+        plan_json.write_text(json.dumps(batch.split_plan(combined, name)), encoding="utf-8")
+        others = tuple(other for other in members if other != name)
+        results.append(StackPlan(name, directory, plan_json, None, seconds, run_dir, others))
+    return results
+
+
+def _read_config(directory: Path) -> dict[str, Any]:
+    config: dict[str, Any] = json.loads((directory / "cdk.tf.json").read_text(encoding="utf-8"))
+    return config

@@ -25,6 +25,7 @@ class Review:
     unused_suppressions: list[str] = field(default_factory=list)
     checkov_version: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    reused_plans: list[str] = field(default_factory=list)  # stacks whose plan came from the cache
     config_files: dict[str, str] = field(default_factory=dict)  # stack -> YAML file to fix it in
 
     @property

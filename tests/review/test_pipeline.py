@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from modules.cli import main
-from modules.config import Estate
 from tests.support import ROOT, SAMPLE, write_variant
 
 STATE_KEY = {
@@ -47,9 +46,9 @@ Edit = Callable[[str, dict[str, Any]], None]
 
 
 def fake_synth(source: Path, only: list[str] | None = None, edit: Edit | None = None) -> Any:
-    """Stands in for modules.synth.synthesize: copies already synthesized stacks, optionally edited."""
+    """Stands in for modules.synth.synthesize_in_child: copies synthesized stacks, optionally edited."""
 
-    def synthesize(estate: Estate, out: Path, env: str | None) -> list[str]:
+    def synthesize(config_dir: Path, out: Path, env: str | None) -> list[str]:
         names = only or sorted(path.name for path in (source / "stacks").iterdir())
         shutil.rmtree(out, ignore_errors=True)
         for name in names:
@@ -67,7 +66,9 @@ def fake_synth(source: Path, only: list[str] | None = None, edit: Edit | None = 
 def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, synth: Any = None) -> int:
     monkeypatch.chdir(ROOT)
     if synth is not None:
-        monkeypatch.setattr("modules.synth.synthesize", lambda e, o, only_env=None: synth(e, o, only_env))
+        monkeypatch.setattr(
+            "modules.synth.synthesize_in_child", lambda d, o, only_env=None: synth(d, o, only_env)
+        )
     return main(["review", *argv])
 
 
@@ -208,3 +209,25 @@ def test_missing_tools_are_named_before_synthesis(
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
     assert os.environ.get("PATH")  # monkeypatch restores PATH afterwards
+
+
+def test_synthesis_runs_in_a_child_process_and_its_failure_is_reported(tmp_path: Path) -> None:
+    from modules.synth import SynthesisError, synthesize_in_child
+
+    with pytest.raises(SynthesisError) as failed:
+        synthesize_in_child(tmp_path / "missing", tmp_path / "out")
+    assert "`lz synth --dir" in str(failed.value) and "(exit 2)" in str(failed.value)
+    assert "not a directory" in str(failed.value)
+
+
+def test_a_failed_synthesis_is_a_tool_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modules.synth import SynthesisError
+
+    def failing(*_: object) -> list[str]:
+        raise SynthesisError("`lz synth` failed (exit 1):\nerror: construct exploded")
+
+    code = run(["--dir", str(SAMPLE), "--out", str(tmp_path / "out")], monkeypatch, failing)
+    err = capsys.readouterr().err
+    assert code == 2 and "synthesis failed:" in err and "construct exploded" in err

@@ -35,6 +35,7 @@ def render_json(review: Review) -> str:
                 "config_file": review.config_files.get(stack, ""),
                 "results": dict(review.status_counts(stack)),
                 "changes": dict(review.change_counts(stack)),
+                "plan_reused": stack in review.reused_plans,
             }
             for stack in review.stacks
         },

@@ -67,6 +67,8 @@ def _summary(review: Review) -> str:
         f"{len(review.policy_issues)} policy issue(s) · checkov {review.checkov_version} · "
         f"{len(review.uncovered)} requirement(s) without a check"
     )
+    if review.reused_plans:
+        facts += f" · {len(review.reused_plans)} plan(s) reused from the cache (inputs unchanged)"
     return f"## Landing zone review `{review.estate}`: {verdict}\n\n{facts}\n\n{table(header, rows, None)}"
 
 
