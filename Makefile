@@ -12,7 +12,7 @@ RUN := $(UV) run --frozen
 STAMP := .build/stamps
 
 help:  ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(STAMP)/uv:
 	@mkdir -p $(STAMP)
@@ -44,10 +44,14 @@ lint: install  ## ruff, formatting, layering contract
 typecheck: install  ## mypy strict on modules/ and main.py
 	$(RUN) mypy
 
-unit: install  ## tests only (the emulator tier runs with `make e2e`)
+unit: install  ## tests without the emulator tier (`make e2e`)
 	$(RUN) pytest -m "not e2e" $(PYTEST_ARGS)
 
-test: lint typecheck unit  ## everything CI runs
+# The type check (one core, ~4.5 min with a cold cache) runs beside the emulator tier, which does not
+# keep two cores busy: ~17 min for the whole target on 2 cores instead of ~20 in sequence. Output
+# stays grouped per target.
+test: lint unit  ## everything CI runs: lint, unit tests, then type check beside the emulator tier
+	$(MAKE) --no-print-directory -j2 --output-sync=target typecheck e2e
 
 validate: install  ## check the configs in environments/
 	$(RUN) lz validate

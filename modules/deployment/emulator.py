@@ -123,3 +123,27 @@ def drop_values(
                 values.remove(drop["value"])
                 removed.append(f"{drop['resource_type']}.{name}.{drop['attribute']} -= {drop['value']}")
     return adjusted, removed
+
+
+def ignore_changes(
+    config: dict[str, Any], entries: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, Any], list[str]]:
+    """Add `lifecycle.ignore_changes` for attributes the emulator does not read back as written.
+
+    Each entry names `resource_types` and `attributes`. The configured values are still sent when
+    the resource is created; only the re-plan stops comparing them with what the emulator returns.
+    Returns the adjusted stack and a line per resource adjusted.
+    """
+    adjusted = json.loads(json.dumps(config))
+    lines = []
+    for entry in entries:
+        for kind in entry["resource_types"]:
+            for name, block in adjusted.get("resource", {}).get(kind, {}).items():
+                ignored = block.setdefault("lifecycle", {}).setdefault("ignore_changes", [])
+                if ignored == "all":
+                    continue
+                added = [attribute for attribute in entry["attributes"] if attribute not in ignored]
+                ignored.extend(added)
+                if added:
+                    lines.append(f"{kind}.{name} ignore_changes {', '.join(added)}")
+    return adjusted, lines

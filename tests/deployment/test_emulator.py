@@ -103,3 +103,39 @@ def test_state_dir_moves_local_state_out_of_the_project(sample_estate: Any, tmp_
     relative = stack["terraform"]["backend"]["local"]["path"]
     resolved = os.path.normpath(tmp_path / "out" / "stacks" / "dev" / relative)
     assert resolved == str(tmp_path / "state" / "dev.tfstate")
+
+
+def test_ignore_changes_adds_to_the_lifecycle_and_keeps_what_is_there() -> None:
+    from modules.deployment.emulator import ignore_changes
+
+    config = {
+        "resource": {
+            "aws_backup_vault": {
+                "vault": {"name": "v", "lifecycle": {"prevent_destroy": True}},
+            },
+            "aws_flow_log": {"archive": {"destination_options": [{"file_format": "parquet"}]}},
+            "aws_sns_topic": {"alerts": {}},
+        }
+    }
+    entries = [
+        {"resource_types": ["aws_backup_vault", "aws_backup_plan"], "attributes": ["tags_all"]},
+        {"resource_types": ["aws_flow_log"], "attributes": ["destination_options"]},
+    ]
+    adjusted, lines = ignore_changes(config, entries)
+    resources = adjusted["resource"]
+    assert resources["aws_backup_vault"]["vault"]["lifecycle"] == {
+        "prevent_destroy": True,
+        "ignore_changes": ["tags_all"],
+    }
+    # The value is still configured (and sent on create); only the comparison is dropped.
+    assert resources["aws_flow_log"]["archive"]["destination_options"] == [{"file_format": "parquet"}]
+    assert resources["aws_flow_log"]["archive"]["lifecycle"] == {"ignore_changes": ["destination_options"]}
+    assert resources["aws_sns_topic"]["alerts"] == {}
+    assert lines == [
+        "aws_backup_vault.vault ignore_changes tags_all",
+        "aws_flow_log.archive ignore_changes destination_options",
+    ]
+    assert "lifecycle" not in config["resource"]["aws_flow_log"]["archive"]
+    again, more = ignore_changes(adjusted, entries)
+    assert again == adjusted
+    assert more == []

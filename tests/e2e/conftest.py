@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +37,7 @@ def emulator() -> Iterator[str]:
         yield url
 
 
-def cdktf_deploy(stack: str, deployer: Deployer) -> str:
+def cdktf_deploy(run: StackRun, deployer: Deployer) -> StackRun:
     """`cdktf deploy <stack>` on the prepared (emulator-synthesized, pruned) output folder."""
     env = {
         **deployer.terraform.env,
@@ -50,7 +50,7 @@ def cdktf_deploy(stack: str, deployer: Deployer) -> str:
             "--no-install",
             "cdktf",
             "deploy",
-            stack,
+            run.name,
             "--skip-synth",
             "--skip-provider-lock",
             "--auto-approve",
@@ -64,9 +64,14 @@ def cdktf_deploy(stack: str, deployer: Deployer) -> str:
         timeout=900,
         check=False,
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"cdktf deploy {stack} failed:\n{output[-4000:]}"
-    return output
+    run.apply_output = result.stdout + result.stderr
+    (run.directory / "cdktf-deploy.log").write_text(run.apply_output)
+    run.apply_error = (
+        None
+        if result.returncode == 0
+        else f"cdktf deploy {run.name} failed (exit {result.returncode}):\n{run.apply_output[-4000:]}"
+    )
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -77,33 +82,59 @@ def deployment(emulator: str, sample_estate: Estate, tmp_path_factory: pytest.Te
     state_dir = root / "state"
     build_app(sample_estate, root / "synth", emulator_endpoint=emulator, state_dir=state_dir).synth()
     deployer = Deployer(root / "synth", root / "work")
-    cli_output = ""
-    levels = dependency_levels(sample_estate)
+    order = {spec.name: set(spec.depends_on) for spec in topology(sample_estate).stacks}
     # Every stack is prepared first: `cdktf deploy --skip-synth` reads the whole output folder.
-    runs = {name: deployer.prepare(name) for level in levels for name in level}
-    for level in levels:
-        if CDKTF_CLI_STACK in level:
-            cli_output = cdktf_deploy(CDKTF_CLI_STACK, deployer)
-        # Stacks of one level only depend on earlier levels: apply them side by side.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(deployer.apply, [runs[n] for n in level if n != CDKTF_CLI_STACK]))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(deployer.replan, [run for run in runs.values() if run.apply_error is None]))
+    runs = {name: deployer.prepare(name) for name in order}
+
+    def apply(run: StackRun) -> StackRun:
+        return cdktf_deploy(run, deployer) if run.name == CDKTF_CLI_STACK else deployer.apply(run)
+
+    deploy_in_dependency_order(runs, order, apply, deployer.replan)
     report(runs)
-    return Deployment(emulator, sample_estate, runs, cli_output, deployer, state_dir)
+    return Deployment(emulator, sample_estate, runs, runs[CDKTF_CLI_STACK].apply_output, deployer, state_dir)
 
 
-def dependency_levels(estate: Estate) -> list[list[str]]:
-    """Stacks grouped so that every stack comes after all it depends on (topology order kept)."""
-    levels: list[list[str]] = []
-    placed: dict[str, int] = {}
-    for spec in topology(estate).stacks:
-        level = 1 + max((placed[d] for d in spec.depends_on if d in placed), default=-1)
-        placed[spec.name] = level
-        if level == len(levels):
-            levels.append([])
-        levels[level].append(spec.name)
-    return levels
+# Terraform runs at once (one per core: terraform and the provider are CPU-bound, moto is not).
+WORKERS = 2
+
+
+def deploy_in_dependency_order(
+    runs: dict[str, StackRun],
+    order: dict[str, set[str]],
+    apply: Callable[[StackRun], StackRun],
+    replan: Callable[[StackRun], StackRun],
+) -> None:
+    """Apply each stack once everything it depends on is applied; re-plan it as soon as it is.
+
+    A stack whose dependency failed is not applied (and says why); the re-plans of applied
+    stacks run beside the applies of later ones.
+    """
+    waiting = {name: deps & set(runs) for name, deps in order.items()}
+    applied: set[str] = set()
+    failed: set[str] = set()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        running: dict[Future[StackRun], str] = {}
+
+        def start_ready() -> None:
+            while ready := [name for name, deps in waiting.items() if deps <= applied | failed]:
+                for name in ready:
+                    deps = waiting.pop(name)
+                    if deps & failed:
+                        runs[name].apply_error = f"not applied: {', '.join(sorted(deps & failed))} failed"
+                        failed.add(name)
+                    else:
+                        running[pool.submit(apply, runs[name])] = "apply"
+
+        start_ready()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                step, run = running.pop(future), future.result()
+                if step == "apply":
+                    (applied if run.apply_error is None else failed).add(run.name)
+                    start_ready()  # applies first: they gate the stacks after them
+                    if run.apply_error is None:
+                        running[pool.submit(replan, run)] = "replan"
 
 
 REPORT: list[str] = []
@@ -119,13 +150,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 def report(runs: dict[str, StackRun]) -> None:
     """What the emulator run left out and whether every stack re-planned clean."""
-    lines = ["Excluded resource types (tests/e2e/exclusions.yaml):"]
+    lines = ["Excluded or adjusted for the emulator (tests/e2e/exclusions.yaml):"]
     lines += exclusions().lines()
+    lines.append("Idempotency (terraform plan -detailed-exitcode after apply), per stack:")
     for run in runs.values():
         verdict = {0: "no changes (idempotent)", 2: "CHANGES PENDING", None: "not re-planned"}.get(
             run.replan_exit_code, f"plan error (exit {run.replan_exit_code})"
         )
         status = "applied" if run.apply_error is None else "APPLY FAILED"
-        lines.append(f"  stack {run.name:<13} {status}; re-plan: {verdict}; pruned {len(run.removed)}")
+        lines.append(
+            f"  stack {run.name:<13} {status}; re-plan: {verdict}; "
+            f"pruned {len(run.removed)}, adjusted {len(run.adjusted)}"
+        )
         lines += [f"      pruned {address}" for address in run.removed]
+        lines += [f"      adjusted {line}" for line in run.adjusted]
     REPORT[:] = lines

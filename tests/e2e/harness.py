@@ -7,6 +7,7 @@ for idempotency, and reads resources back with boto3 (never from our own JSON).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import socket
@@ -23,7 +24,7 @@ from typing import Any
 import boto3
 import yaml
 
-from modules.deployment.emulator import drop_values, prune
+from modules.deployment.emulator import drop_values, ignore_changes, prune
 from modules.review.terraform import Terraform, find_mirror, write_cli_config
 
 EXCLUSIONS_FILE = Path(__file__).with_name("exclusions.yaml")
@@ -34,18 +35,36 @@ REGION = "ap-northeast-1"
 class Exclusions:
     resource_types: dict[str, str]
     values: list[dict[str, str]]
+    ignored: list[dict[str, Any]]
+
+    def __len__(self) -> int:
+        return len(self.resource_types) + len(self.values) + len(self.ignored)
+
+    def reasons(self) -> list[Any]:
+        return [
+            *self.resource_types.values(),
+            *(v.get("reason") for v in self.values),
+            *(i.get("reason") for i in self.ignored),
+        ]
 
     def lines(self) -> list[str]:
-        return [f"  {kind}: {reason}" for kind, reason in self.resource_types.items()] + [
-            f"  {v['resource_type']}.{v['attribute']} value {v['value']}: {v['reason']}" for v in self.values
-        ]
+        lines = [f"  {kind}: {reason}" for kind, reason in self.resource_types.items()]
+        for v in self.values:
+            lines.append(f"  {v['resource_type']}.{v['attribute']} value {v['value']}: {v['reason']}")
+        for i in self.ignored:
+            kinds, attributes = ", ".join(i["resource_types"]), ", ".join(i["attributes"])
+            lines.append(f"  {kinds} ignore_changes {attributes}: {i['reason']}")
+        return lines
 
 
 def exclusions() -> Exclusions:
     data = yaml.safe_load(EXCLUSIONS_FILE.read_text()) or {}
-    result = Exclusions(dict(data.get("resource_types") or {}), list(data.get("values") or []))
-    reasons = [*result.resource_types.values(), *(v.get("reason", "") for v in result.values)]
-    assert all(isinstance(reason, str) and reason.strip() for reason in reasons), (
+    result = Exclusions(
+        dict(data.get("resource_types") or {}),
+        list(data.get("values") or []),
+        list(data.get("ignore_changes") or []),
+    )
+    assert all(isinstance(reason, str) and reason.strip() for reason in result.reasons()), (
         "every exclusion needs a reason"
     )
     return result
@@ -88,7 +107,9 @@ class StackRun:
     name: str
     directory: Path
     removed: list[str] = field(default_factory=list)
+    adjusted: list[str] = field(default_factory=list)
     apply_error: str | None = None
+    apply_output: str = ""
     replan_exit_code: int | None = None
     replan_output: str = ""
 
@@ -109,18 +130,24 @@ class Deployer:
         shutil.copy(self.synth_dir / "manifest.json", self.work_dir / "manifest.json")
         config_path = target / "cdk.tf.json"
         pruned, removed = prune(json.loads(config_path.read_text()), self.excluded.resource_types)
-        adjusted, dropped = drop_values(pruned, self.excluded.values)
+        dropped_values, dropped = drop_values(pruned, self.excluded.values)
+        adjusted, ignored = ignore_changes(dropped_values, self.excluded.ignored)
         config_path.write_text(json.dumps(adjusted, indent=2))
-        return StackRun(stack, target, [*removed, *dropped])
+        return StackRun(stack, target, removed, [*dropped, *ignored])
 
     def apply(self, run: StackRun) -> StackRun:
+        """`init` + `apply`; the full output goes to `apply.log` in the stack folder."""
         for step in (
             ("init", "-input=false", "-no-color"),
             ("apply", "-auto-approve", "-input=false", "-no-color"),
         ):
             result = self.terraform.run(run.directory, *step)
+            output = result.stdout + result.stderr
+            (run.directory / f"{step[0]}.log").write_text(output)
+            run.apply_output = output
             if result.returncode != 0:
-                run.apply_error = f"terraform {step[0]} failed:\n{(result.stdout + result.stderr)[-4000:]}"
+                heading = f"terraform {step[0]} of {run.name} failed (exit {result.returncode}):"
+                run.apply_error = f"{heading}\n{terraform_errors(output)}"
                 return run
         run.apply_error = None
         return run
@@ -131,10 +158,10 @@ class Deployer:
         run.replan_output = (result.stdout + result.stderr)[-4000:]
         return run
 
-    def interrupted_apply(self, run: StackRun) -> tuple[bool, int, str]:
-        """Start `apply`, send SIGINT once the first resource is created.
+    def interrupted_apply(self, run: StackRun) -> tuple[int, int, str]:
+        """Start `apply` and send SIGINT (Ctrl-C) once half of the planned resources are created.
 
-        Returns whether the interrupt was sent, terraform's exit code and its output.
+        Returns how many were to be created, terraform's exit code and its output.
         """
         self.terraform.run(run.directory, "init", "-input=false", "-no-color")
         process = subprocess.Popen(
@@ -147,15 +174,46 @@ class Deployer:
         )
         assert process.stdout is not None
         seen: list[str] = []
-        interrupted = False
+        planned = created = 0
         for line in process.stdout:
             seen.append(line)
-            if "Creation complete" in line:
+            if match := re.match(r"Plan: (\d+) to add", line):
+                planned = int(match.group(1))
+            created += "Creation complete" in line
+            if planned and created >= planned // 2:
                 process.send_signal(signal.SIGINT)
-                interrupted = True
                 break
         rest, _ = process.communicate(timeout=300)
-        return interrupted, process.returncode, "".join(seen) + (rest or "")
+        return planned, process.returncode, "".join(seen) + (rest or "")
+
+    def state_addresses(self, run: StackRun) -> list[str]:
+        result = self.terraform.run(run.directory, "state", "list")
+        return result.stdout.split()
+
+
+def terraform_errors(output: str) -> str:
+    """The `Error:` diagnostics of a terraform run (what a user needs to read), else its tail."""
+    lines = [line.removeprefix("│").strip() if line.startswith("│") else line for line in output.splitlines()]
+    first = next((i for i, line in enumerate(lines) if line.startswith("Error:")), None)
+    text = "\n".join(lines[first:] if first is not None else lines)
+    return text[:4000] if first is not None else text[-4000:]
+
+
+def isolate(run: StackRun, directory: Path, *, endpoint: str, state: Path) -> StackRun:
+    """A copy of a prepared stack that talks to another emulator and keeps its state elsewhere.
+
+    The session's stack folder and state are left untouched.
+    """
+    shutil.copytree(
+        run.directory, directory, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.log")
+    )
+    config_path = directory / "cdk.tf.json"
+    config = json.loads(config_path.read_text())
+    for provider in config["provider"]["aws"]:
+        provider["endpoints"] = [dict.fromkeys(provider["endpoints"][0], endpoint)]
+    config["terraform"]["backend"] = {"local": {"path": str(state)}}
+    config_path.write_text(json.dumps(config, indent=2))
+    return StackRun(run.name, directory, list(run.removed), list(run.adjusted))
 
 
 def session_for(endpoint: str, account_id: str, role_name: str, region: str = REGION) -> boto3.Session:

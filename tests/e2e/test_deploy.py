@@ -32,5 +32,6 @@ def test_one_stack_went_through_the_cdktf_cli(deployment: Deployment) -> None:
 
 def test_exclusions_stay_few_and_reasoned() -> None:
     excluded = exclusions()
-    assert len(excluded.resource_types) + len(excluded.values) <= 26, "the exclusion list keeps growing"
-    assert all(len(reason) > 20 for reason in excluded.resource_types.values())
+    assert len(excluded) <= 26, "the exclusion list keeps growing"
+    assert all(len(reason) > 20 for reason in excluded.reasons())
+    assert all(entry["resource_types"] and entry["attributes"] for entry in excluded.ignored)

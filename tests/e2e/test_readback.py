@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import botocore.exceptions
@@ -36,23 +38,66 @@ def applied(deployment: Deployment, stack: str) -> None:
         pytest.fail(f"stack {stack} did not apply; see test_stack_applies[{stack}]")
 
 
-def test_log_bucket_is_locked_and_refuses_writes_from_people(deployment: Deployment) -> None:
-    """Object Lock is on with the configured retention, and only the logging services may write.
-
-    Deleting a locked object before its retention is not exercised here: the bucket policy lets no
-    person (not even the deployment role) write one, and moto delivers no CloudTrail logs.
-    """
+def test_log_bucket_is_versioned_locked_and_denies_deletion(deployment: Deployment) -> None:
+    """The deployed log bucket: versioning, Object Lock with the configured retention, and the
+    TLS-only and no-deletion statements of its policy, all read back from the emulator."""
     applied(deployment, "log-archive")
     s3 = aws(deployment, "log_archive", "s3")
     bucket = deployment.estate.log_bucket
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     lock = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
     assert lock["ObjectLockEnabled"] == "Enabled"
     retention = lock["Rule"]["DefaultRetention"]
     assert retention["Mode"] == deployment.estate.organization.log_archive.object_lock_mode
     assert retention.get("Days", 0) >= 365 or retention.get("Years", 0) >= 1
-    with pytest.raises(botocore.exceptions.ClientError) as denied:
-        s3.put_object(Bucket=bucket, Key="AWSLogs/e2e/forged.json.gz", Body=b"{}")
-    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    statements = {s["Sid"]: s for s in json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]}
+    deny_delete = statements["DenyLogDeletion"]
+    assert deny_delete["Effect"] == "Deny"
+    assert deny_delete["Principal"] == "*"
+    assert {"s3:DeleteObject", "s3:DeleteObjectVersion"} <= set(deny_delete["Action"])
+    assert statements["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_locked_log_object_cannot_be_deleted_before_its_retention(deployment: Deployment) -> None:
+    """A log object under the deployed bucket's Object Lock configuration cannot be deleted.
+
+    No object can be written into the deployed bucket itself in moto: moto cannot evaluate the
+    policy's `aws:SecureTransport` condition and so refuses every object call on it (HTTP 403, for
+    any caller), and it delivers no CloudTrail or Config logs. So the test reads the Object Lock
+    configuration back from the deployed bucket, applies exactly that configuration to a twin
+    bucket in the same account, writes a log object the way the services do (no retention of its
+    own: the bucket default applies) and tries to delete that version before its retention ends.
+    """
+    applied(deployment, "log-archive")
+    s3 = aws(deployment, "log_archive", "s3")
+    bucket = deployment.estate.log_bucket
+    deployed = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    retention = deployed["Rule"]["DefaultRetention"]
+    twin = f"{bucket}-lock-twin"
+    s3.create_bucket(
+        Bucket=twin,
+        ObjectLockEnabledForBucket=True,
+        CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"},
+    )
+    s3.put_object_lock_configuration(Bucket=twin, ObjectLockConfiguration=deployed)
+    assert s3.get_bucket_versioning(Bucket=twin)["Status"] == "Enabled"
+
+    key = "AWSLogs/111111111111/CloudTrail/ap-northeast-1/e2e.json.gz"
+    version = s3.put_object(Bucket=twin, Key=key, Body=b"{}")["VersionId"]
+    head = s3.head_object(Bucket=twin, Key=key, VersionId=version)
+    assert head["ObjectLockMode"] == retention["Mode"]
+    days = retention.get("Days", 0) + 365 * retention.get("Years", 0)
+    until = head["ObjectLockRetainUntilDate"]
+    assert until > datetime.now(UTC) + timedelta(days=days - 1)
+
+    # COMPLIANCE mode: not even a caller allowed to bypass governance retention may remove it.
+    for bypass in (False, True) if retention["Mode"] == "COMPLIANCE" else (False,):
+        with pytest.raises(botocore.exceptions.ClientError) as refused:
+            s3.delete_object(Bucket=twin, Key=key, VersionId=version, BypassGovernanceRetention=bypass)
+        assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    # A plain delete only hides the object behind a delete marker; the locked version stays.
+    s3.delete_object(Bucket=twin, Key=key)
+    assert s3.get_object(Bucket=twin, Key=key, VersionId=version)["Body"].read() == b"{}"
 
 
 def _policy_targets(organizations: Any) -> Iterator[tuple[str, str]]:
