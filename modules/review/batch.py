@@ -80,13 +80,19 @@ def merge_states(states: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     ]
     return {
         "version": 4,
-        "terraform_version": max(versions, default="1.11.4"),
+        # The newest writer: Terraform refuses a state newer than itself, as it would for that stack.
+        "terraform_version": max(versions, key=_version_key, default="1.11.4"),
         "serial": 1,
         "lineage": "lz-review-batch",
         "outputs": {},
         "resources": resources,
         "check_results": None,
     }
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """`1.11.4` > `1.9.0`: compare numerically, not as text."""
+    return tuple(int(part) for part in version.split("-")[0].split(".") if part.isdigit())
 
 
 def _prefixed(stack: str, module: str | None) -> str:

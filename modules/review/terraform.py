@@ -299,13 +299,14 @@ def tool_identity(terraform: Terraform, build_dir: Path) -> str:
 
 def plan_runs(directories: dict[str, Path]) -> list[list[str]]:
     """Which stacks share a Terraform run: batchable ones packed by provider count, others alone."""
-    configs = {name: _read_config(directory) for name, directory in directories.items()}
-    together = [
-        (name, batch.provider_count(config))
-        for name, config in configs.items()
-        if batch.batchable(name, config)
-    ]
-    alone = [[name] for name, config in configs.items() if not batch.batchable(name, config)]
+    together: list[tuple[str, int]] = []
+    alone: list[list[str]] = []
+    for name, directory in directories.items():
+        config = _read_config(directory)
+        if batch.batchable(name, config):
+            together.append((name, batch.provider_count(config)))
+        else:
+            alone.append([name])
     return [*batch.group(together), *alone]
 
 

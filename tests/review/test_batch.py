@@ -91,6 +91,8 @@ def test_merged_state_moves_each_stack_under_its_module() -> None:
         == 'module.log-archive.provider["registry.terraform.io/hashicorp/aws"].ap-northeast-3'
     )
     assert resource["instances"] == ORPHAN_STATE["resources"][0]["instances"]
+    newer = {**ORPHAN_STATE, "terraform_version": "1.9.0"}
+    assert batch.merge_states({"a": ORPHAN_STATE, "b": newer})["terraform_version"] == "1.11.4"
 
 
 def test_split_plan_unprefixes_addresses_and_drops_other_stacks() -> None:
