@@ -19,8 +19,10 @@ $(STAMP)/uv:
 	@command -v $(UV) >/dev/null || python3 -m pip install --quiet 'uv==0.13.9'
 	@touch $@
 
+# The review synthesizes under `python -O` (modules/synth.py): byte-compile the bindings for it.
 $(STAMP)/python: $(STAMP)/uv pyproject.toml uv.lock
 	$(UV) sync --frozen
+	$(RUN) python -O -m compileall -q -j0 $$($(RUN) python -c 'import site; print(site.getsitepackages()[0])')/{cdktf,cdktf_cdktf_provider_aws,constructs,jsii,typeguard}
 	@touch $@
 
 $(STAMP)/node: package.json package-lock.json

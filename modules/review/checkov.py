@@ -1,22 +1,31 @@
-"""checkov on the plan JSON of every stack, in one run, in its own environment.
+"""checkov on the plan JSON of every stack, in its own environment.
 
 checkov conflicts with our dependencies, so it runs through `uvx` at a pinned version (or the
 command in $LZ_CHECKOV). It can crash on a file and still exit 0; a parse error, a missing
 report, zero checks run or a stack with no result is therefore a tool failure, never green.
+
+checkov scans files one after another on one core, so the plans are split between a few checkov
+processes run side by side (a check reads one plan file: results do not depend on which files
+are scanned together; tests/review/test_checkov.py proves it on the sample). With a cache, a
+plan checkov has already scanned (same bytes, same checkov) is not scanned again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import shlex
 import shutil
 import subprocess
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from modules.review.file_cache import FileCache
 from modules.review.model import Result
 from modules.review.terraform import ToolError
 
@@ -32,6 +41,7 @@ class CheckovRun:
     version: str
     checks_run: int
     seconds: float = 0.0
+    reused: tuple[str, ...] = ()  # stacks whose results came from the cache (plan unchanged)
 
 
 def checkov_command() -> list[str]:
@@ -57,16 +67,85 @@ def stage_plans(plans: Mapping[str, Path], scan_dir: Path) -> None:
         shutil.copyfile(plan_json, scan_dir / f"{stack}.json")
 
 
-def run_checkov(plans: Mapping[str, Path], work_dir: Path) -> CheckovRun:
-    """Scan every stack's plan in one checkov process; parse and vet its report."""
+class CheckovCache:
+    """checkov's results for one stack's plan, keyed by the plan's bytes and the checkov used."""
+
+    def __init__(self, directory: Path, command: list[str]) -> None:
+        self.files = FileCache(directory)
+        identity = hashlib.sha256(json.dumps([CHECKOV_VERSION, *command]).encode())
+        executable = shutil.which(command[0]) if command else None
+        if executable is not None:  # a checkov installed anew (e.g. behind $LZ_CHECKOV) is new
+            stat = Path(executable).stat()
+            identity.update(f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        self.identity = identity.hexdigest()
+
+    def key(self, stack: str, plan_json: Path) -> str:
+        digest = hashlib.sha256(f"{self.identity}\0{stack}\0".encode())
+        digest.update(plan_json.read_bytes())
+        return digest.hexdigest()
+
+    def restore(self, stack: str, plan_json: Path) -> dict[str, Any] | None:
+        entry = self.files.get(self.key(stack, plan_json))
+        if entry is None:
+            return None
+        try:
+            section = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # unreadable (edited by hand?): scan the plan again
+        return section if isinstance(section, dict) else None
+
+    def store(self, stack: str, plan_json: Path, section: dict[str, Any], staging: Path) -> None:
+        staging.write_text(json.dumps(section), encoding="utf-8")
+        self.files.put(self.key(stack, plan_json), staging)
+
+    def keep_only_used(self) -> None:
+        self.files.keep_only_used()
+
+
+def run_checkov(
+    plans: Mapping[str, Path], work_dir: Path, *, workers: int = 2, cache: CheckovCache | None = None
+) -> CheckovRun:
+    """Scan every stack's plan (split between `workers` checkov processes); parse and vet the
+    reports. With `cache`, plans scanned before are taken from it and only the others scanned."""
     checkov = checkov_command()
+    shutil.rmtree(work_dir, ignore_errors=True)
+    cached = {stack: cache.restore(stack, path) for stack, path in plans.items()} if cache else {}
+    reused = {stack: section for stack, section in cached.items() if section is not None}
+    to_scan = {stack: path for stack, path in plans.items() if stack not in reused}
+    shards = split_evenly(to_scan, workers)
+    with ThreadPoolExecutor(max_workers=max(1, len(shards))) as pool:
+        scanned = list(
+            pool.map(lambda n: _scan(checkov, shards[n], work_dir / f"shard-{n + 1}"), range(len(shards)))
+        )
+    sections = [section for raw in scanned for section in _sections(raw)]
+    run = parse_report([*sections, *reused.values()], expected_stacks=set(plans))
+    if cache is not None:
+        for stack, path in to_scan.items():
+            cache.store(stack, path, _stack_section(sections, stack), work_dir / f"{stack}.cached.json")
+        cache.keep_only_used()
+    return dataclasses.replace(run, reused=tuple(sorted(reused)))
+
+
+def split_evenly(plans: Mapping[str, Path], parts: int) -> list[dict[str, Path]]:
+    """At most `parts` non-empty groups of about equal bytes (checkov's time grows with size)."""
+    groups: list[dict[str, Path]] = [{} for _ in range(max(1, min(parts, len(plans))))]
+    sizes = [0] * len(groups)
+    for stack, path in sorted(plans.items(), key=lambda item: -item[1].stat().st_size):
+        smallest = sizes.index(min(sizes))
+        groups[smallest][stack] = path
+        sizes[smallest] += path.stat().st_size
+    return [group for group in groups if group]
+
+
+def _scan(checkov: list[str], plans: Mapping[str, Path], work_dir: Path) -> Any:
+    """One checkov process on `plans`: its raw JSON report."""
     scan_dir, out_dir = work_dir / "plans", work_dir / "report"
     stage_plans(plans, scan_dir)
-    shutil.rmtree(out_dir, ignore_errors=True)
     command = [
         *checkov,
         *("--directory", str(scan_dir), "--framework", "terraform_plan"),
         *("--output", "json", "--output-file-path", str(out_dir)),
+        "--compact",  # no code blocks: each would repeat the whole one-line plan (a 4x larger report)
         "--skip-download",  # no calls to Prisma Cloud; the pinned version's checks only
     ]
     try:
@@ -80,7 +159,19 @@ def run_checkov(plans: Mapping[str, Path], work_dir: Path) -> CheckovRun:
     if completed.returncode not in (0, 1) or not report.is_file():
         tail = "\n".join((completed.stderr + completed.stdout).strip().splitlines()[-15:])
         raise ToolError(f"checkov failed (exit {completed.returncode}) without a report:\n{tail}")
-    return parse_report(json.loads(report.read_text(encoding="utf-8")), expected_stacks=set(plans))
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def _stack_section(sections: list[dict[str, Any]], stack: str) -> dict[str, Any]:
+    """The part of checkov's report about one stack's plan, in the report's own shape."""
+    results: dict[str, list[Any]] = {"passed_checks": [], "failed_checks": []}
+    version = "unknown"
+    for section in sections:
+        version = str(section.get("summary", section).get("checkov_version", version))
+        body = section.get("results") or {}
+        for key, items in results.items():
+            items.extend(item for item in body.get(key) or [] if _stack_of(item) == stack)
+    return {"check_type": "terraform_plan", "summary": {"checkov_version": version}, "results": results}
 
 
 def _sections(raw: Any) -> list[dict[str, Any]]:
@@ -115,15 +206,20 @@ def parse_report(raw: Any, *, expected_stacks: set[str]) -> CheckovRun:
 
 
 def _result(item: dict[str, Any], passed: bool) -> Result:
-    evaluated = (item.get("check_result") or {}).get("evaluated_keys") or []
+    # Sorted: graph checks list them in no fixed order, and a report must not change by itself.
+    evaluated = sorted(map(str, (item.get("check_result") or {}).get("evaluated_keys") or []))
     return Result(
         source="checkov",
         check_id=str(item["check_id"]),
         title=str(item.get("check_name") or item["check_id"]),
-        stack=Path(str(item.get("file_path", "unknown"))).stem,
+        stack=_stack_of(item),
         address=str(item.get("resource_address") or item.get("resource") or "?"),
         passed=passed,
-        message="" if passed else f"evaluated: {', '.join(map(str, evaluated))}" if evaluated else "",
+        message="" if passed else f"evaluated: {', '.join(evaluated)}" if evaluated else "",
         severity=str(item.get("severity") or "MEDIUM").upper(),
         guideline=str(item.get("guideline") or ""),
     )
+
+
+def _stack_of(item: dict[str, Any]) -> str:
+    return Path(str(item.get("file_path", "unknown"))).stem

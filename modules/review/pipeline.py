@@ -23,7 +23,7 @@ from modules.config.topology import topology
 from modules.core.errors import ConfigIssue, display_path
 from modules.review.change_safety import CHECK_ID as CHANGE_CHECK_ID
 from modules.review.change_safety import ChangeSafety, load_change_safety, plan_changes
-from modules.review.checkov import CheckovRun, checkov_command, run_checkov
+from modules.review.checkov import CheckovCache, CheckovRun, checkov_command, run_checkov
 from modules.review.checks import Check, CheckContext, load_checks, run_checks
 from modules.review.compliance import Baseline, consistency_issues, evaluate, load_baseline
 from modules.review.model import StackView
@@ -99,7 +99,11 @@ def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> 
         with _timed(progress, timings, "synth", "synthesize stacks (imports the provider bindings)"):
             stacks = synthesize(estate, options.out / "synth", options.env)
         primed.result()
-    cache = PlanCache(options.plan_cache, tool_identity(terraform, build)) if options.plan_cache else None
+    cache = (
+        PlanCache(options.plan_cache / "plans", tool_identity(terraform, build))
+        if options.plan_cache
+        else None
+    )
     with _timed(progress, timings, "plan", f"plan {len(stacks)} stack(s) offline"):
         plans = plan_stacks(
             options.out / "synth",
@@ -114,15 +118,25 @@ def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> 
         )
         _require_plans(plans)
     views = _stack_views(options.out / "synth", plans)
-    with _timed(progress, timings, "checkov", "checkov on the plans (one run)"):
-        checkov = run_checkov({plan.name: _plan_path(plan) for plan in plans}, options.out / "checkov")
-        progress.note(f"checkov {checkov.version}: {checkov.checks_run} check results")
+    checkov_cache = (
+        CheckovCache(options.plan_cache / "checkov", checkov_command()) if options.plan_cache else None
+    )
+    with _timed(progress, timings, "checkov", "checkov on the plans"):
+        checkov = run_checkov(
+            {plan.name: _plan_path(plan) for plan in plans},
+            options.out / "checkov",
+            workers=options.workers,
+            cache=checkov_cache,
+        )
+        reused = f", {len(checkov.reused)} unchanged plan(s) from the cache" if checkov.reused else ""
+        progress.note(f"checkov {checkov.version}: {checkov.checks_run} check results{reused}")
     with _timed(
         progress, timings, "checks", f"{len(policies.checks)} project check(s), change safety, suppressions"
     ):
         review = _verdict(estate, views, checkov, policies)
     review.timings = timings
     review.reused_plans = [plan.name for plan in plans if plan.reused]
+    review.reused_checkov = list(checkov.reused)
     return review
 
 

@@ -4,16 +4,16 @@ An offline plan (`-refresh=false`, no data sources, dummy credentials) is a pure
 stack's offline configuration, its recorded state, the Terraform version, the provider package
 and the code that prepares and splits plans. The cache key hashes exactly those, so a reused plan
 is byte for byte what Terraform would print again (its `timestamp` says when it was made).
-After each review the cache keeps only the entries that review used: it never grows stale.
+After each review the cache keeps only the entries that review used (modules/review/file_cache.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import tempfile
 from pathlib import Path
+
+from modules.review.file_cache import FileCache
 
 # The code whose output a cached plan is: a change to it invalidates every entry.
 PLAN_CODE = (Path(__file__).with_name("terraform.py"), Path(__file__).with_name("batch.py"))
@@ -23,12 +23,11 @@ STACK_INPUTS = ("cdk.tf.json", "terraform.tfstate")
 class PlanCache:
     def __init__(self, directory: Path, tools: str) -> None:
         """`tools`: what identifies Terraform and the provider (version output, lock file)."""
-        self.directory = directory
+        self.files = FileCache(directory)
         identity = hashlib.sha256(tools.encode())
         for source in PLAN_CODE:
             identity.update(source.read_bytes())
         self.identity = identity.hexdigest()
-        self.used: set[str] = set()
 
     def key(self, stack_dir: Path) -> str:
         digest = hashlib.sha256(self.identity.encode())
@@ -40,27 +39,15 @@ class PlanCache:
 
     def restore(self, stack_dir: Path) -> Path | None:
         """The cached plan copied to `stack_dir/plan.json`, or None on a miss."""
-        key = self.key(stack_dir)
-        entry = self.directory / f"{key}.json"
-        if not entry.is_file():
+        entry = self.files.get(self.key(stack_dir))
+        if entry is None:
             return None
-        self.used.add(key)
         target = stack_dir / "plan.json"
         shutil.copyfile(entry, target)
         return target
 
     def store(self, stack_dir: Path, plan_json: Path) -> None:
-        key = self.key(stack_dir)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        handle, staging = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
-        os.close(handle)
-        shutil.copyfile(plan_json, staging)
-        Path(staging).replace(self.directory / f"{key}.json")  # atomic: never half a plan
-        self.used.add(key)
+        self.files.put(self.key(stack_dir), plan_json)
 
     def keep_only_used(self) -> None:
-        if not self.directory.is_dir():
-            return
-        for entry in self.directory.iterdir():
-            if entry.stem not in self.used:
-                entry.unlink(missing_ok=True)
+        self.files.keep_only_used()

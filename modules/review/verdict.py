@@ -26,6 +26,7 @@ class Review:
     checkov_version: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     reused_plans: list[str] = field(default_factory=list)  # stacks whose plan came from the cache
+    reused_checkov: list[str] = field(default_factory=list)  # stacks whose checkov results did
     config_files: dict[str, str] = field(default_factory=dict)  # stack -> YAML file to fix it in
 
     @property

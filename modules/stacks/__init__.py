@@ -2,3 +2,7 @@
 
 This package and `modules/*/construct.py` are the only code that imports cdktf.
 """
+
+from modules.stacks.bindings import import_only_used_submodules
+
+import_only_used_submodules()  # before any construct imports a bindings submodule

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from modules.review.checkov import parse_report, run_checkov
+from modules.review.checkov import CheckovCache, parse_report, run_checkov, split_evenly
 from modules.review.terraform import ToolError
 from tests.support import ROOT
 
@@ -121,3 +122,85 @@ def test_real_checkov_on_real_plans(tmp_path: Path) -> None:
     broken.write_text(json.dumps({"format_version": "1.2", "planned_values": 1})[:-3])
     with pytest.raises(ToolError, match="checkov could not parse"):
         run_checkov({**plans, "broken": broken}, tmp_path / "broken")
+
+
+def test_plans_are_split_into_even_shards(tmp_path: Path) -> None:
+    sizes = {"org": 900, "prod": 500, "stg": 400, "dev": 300, "log": 100}
+    plans = {}
+    for stack, size in sizes.items():
+        plans[stack] = tmp_path / f"{stack}.json"
+        plans[stack].write_bytes(b"x" * size)
+    shards = split_evenly(plans, 2)
+    assert sorted(stack for shard in shards for stack in shard) == sorted(sizes)
+    assert [sum(sizes[stack] for stack in shard) for shard in shards] == [1200, 1000]  # greedy, largest first
+    assert split_evenly(plans, 9) == [{stack: plans[stack]} for stack in sizes]
+    assert split_evenly({}, 2) == []
+
+
+FAKE_CHECKOV = """#!{python}
+import json, pathlib, sys
+args = sys.argv[1:]
+scan = pathlib.Path(args[args.index("--directory") + 1])
+out = pathlib.Path(args[args.index("--output-file-path") + 1])
+names = sorted(path.name for path in scan.iterdir())
+with open({log!r}, "a") as log:
+    log.write(" ".join(names) + "\\n")
+passed = [
+    {{"check_id": "CKV_FAKE_1", "file_path": "/" + name, "resource_address": "x.y", "check_result": {{}}}}
+    for name in names
+]
+out.mkdir(parents=True)
+report = {{"check_type": "terraform_plan", "results": {{"passed_checks": passed, "failed_checks": []}},
+          "summary": {{"checkov_version": "fake"}}}}
+(out / "results_json.json").write_text(json.dumps(report))
+"""
+
+
+def test_only_plans_that_changed_are_scanned_again(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    log = tmp_path / "scanned.log"
+    fake = tmp_path / "fake-checkov"
+    fake.write_text(FAKE_CHECKOV.format(python=sys.executable, log=str(log)))
+    fake.chmod(0o755)
+    monkeypatch.setenv("LZ_CHECKOV", str(fake))
+    plans = {stack: tmp_path / f"{stack}.plan.json" for stack in ("prod", "stg", "dev")}
+    for stack, path in plans.items():
+        path.write_text(json.dumps({"stack": stack}))
+
+    def review() -> tuple[list[str], set[str], tuple[str, ...]]:
+        log.write_text("")
+        cache = CheckovCache(tmp_path / "cache", [str(fake)])
+        run = run_checkov(plans, tmp_path / "work", workers=2, cache=cache)
+        return sorted(log.read_text().split()), {r.key for r in run.results}, run.reused
+
+    everything = {"prod:x.y", "stg:x.y", "dev:x.y"}
+    assert review() == (["dev.json", "prod.json", "stg.json"], everything, ())
+    assert review() == ([], everything, ("dev", "prod", "stg"))
+    plans["stg"].write_text(json.dumps({"stack": "stg", "changed": True}))
+    assert review() == (["stg.json"], everything, ("dev", "prod"))
+    assert len(list((tmp_path / "cache").iterdir())) == 3  # the old stg entry is gone
+    for entry in (tmp_path / "cache").iterdir():
+        entry.write_text("{not json")  # a damaged cache is a miss, never a crash
+    assert review() == (["dev.json", "prod.json", "stg.json"], everything, ())
+
+
+@pytest.mark.synth
+@pytest.mark.terraform
+@pytest.mark.skipif(shutil.which("uvx") is None, reason="needs uvx to run the pinned checkov")
+def test_split_and_cached_scans_give_exactly_the_results_of_one_run(
+    sample_plans: dict[str, Any], tmp_path: Path
+) -> None:
+    """What sharding and the cache rely on: checkov's result for a plan does not depend on the other
+    plans scanned with it (one process for all six sample plans == three processes == the cache)."""
+    plans = {name: plan.plan_json for name, plan in sample_plans.items()}
+
+    def outcome(
+        workers: int, cache: CheckovCache | None = None
+    ) -> tuple[list[tuple[str, str, bool, str]], int]:
+        run = run_checkov(plans, tmp_path / f"work-{workers}", workers=workers, cache=cache)
+        return sorted((r.key, r.check_id, r.passed, r.message) for r in run.results), len(run.reused)
+
+    together, _ = outcome(1)
+    assert {key.split(":")[0] for key, *_ in together} == set(plans)
+    cache = CheckovCache(tmp_path / "cache", ["uvx", "--from", "checkov==3.3.30", "checkov"])
+    assert outcome(3, cache) == (together, 0)
+    assert outcome(3, cache) == (together, len(plans))

@@ -220,6 +220,24 @@ def test_synthesis_runs_in_a_child_process_and_its_failure_is_reported(tmp_path:
     assert "not a directory" in str(failed.value)
 
 
+@pytest.mark.synth
+def test_the_reviews_optimized_synthesis_writes_exactly_what_lz_synth_writes(
+    sample_synth_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The review synthesizes under `python -O` (the bindings skip their runtime type checks)."""
+    from modules.synth import optimized_bytecode_installed, synthesize_in_child
+
+    assert optimized_bytecode_installed(), "run `make install`: it byte-compiles the bindings for -O"
+    out = tmp_path_factory.mktemp("synth-child") / "cdktf.out"  # same depth: same relative paths
+    synthesize_in_child(SAMPLE, out)
+    written = sorted(path.relative_to(out) for path in out.rglob("*") if path.is_file())
+    assert written == sorted(
+        path.relative_to(sample_synth_dir) for path in sample_synth_dir.rglob("*") if path.is_file()
+    )
+    for path in written:
+        assert (out / path).read_bytes() == (sample_synth_dir / path).read_bytes(), path
+
+
 def test_a_failed_synthesis_is_a_tool_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

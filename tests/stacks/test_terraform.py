@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from modules.review.terraform import Terraform
+from modules.review.terraform import Terraform, find_mirror, write_cli_config
 
 pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 
@@ -22,7 +22,7 @@ def test_stack_plans_offline(stack: str, sample_plans: dict[str, Any]) -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_stack_is_valid_terraform(stack: str, sample_plans: dict[str, Any]) -> None:
     plan = sample_plans[stack]
-    terraform = Terraform(plan.directory.parent.parent / "build" / "terraform.tfrc")
+    terraform = Terraform(write_cli_config(plan.directory.parent.parent / "build", find_mirror()))
     assert terraform.validate(plan.terraform_dir) is None  # a shared run validates each stack's module
 
 

@@ -36,6 +36,7 @@ def render_json(review: Review) -> str:
                 "results": dict(review.status_counts(stack)),
                 "changes": dict(review.change_counts(stack)),
                 "plan_reused": stack in review.reused_plans,
+                "checkov_reused": stack in review.reused_checkov,
             }
             for stack in review.stacks
         },

@@ -69,6 +69,8 @@ def _summary(review: Review) -> str:
     )
     if review.reused_plans:
         facts += f" · {len(review.reused_plans)} plan(s) reused from the cache (inputs unchanged)"
+    if review.reused_checkov:
+        facts += f" · checkov results of {len(review.reused_checkov)} unchanged plan(s) reused"
     return f"## Landing zone review `{review.estate}`: {verdict}\n\n{facts}\n\n{table(header, rows, None)}"
 
 
