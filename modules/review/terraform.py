@@ -3,7 +3,7 @@
 together as child modules (modules/review/batch.py) and hands each stack its own plan JSON.
 
 The plugin cache is a user-level folder shared by every review on the machine (like uv's cache for
-checkov): installing the ~700 MB provider into it costs ~12 s once, not once per `--out` folder.
+checkov): the ~700 MB provider is copied into it once per machine, not once per `--out` folder.
 Terraform's cache is not safe for concurrent writers, so only the primer writes to it, under a
 file lock; stack inits find the provider there and only link it.
 
@@ -36,6 +36,7 @@ PROVIDER = "registry.terraform.io/hashicorp/aws"
 PROVIDER_VERSION = "5.100.0"
 MIRROR_ENV = "LZ_PROVIDER_MIRROR"
 PLUGIN_CACHE_ENV = "LZ_PLUGIN_CACHE"
+LOCK_FILE = ".lz-lock"
 # Where a mirror is looked for when LZ_PROVIDER_MIRROR is not set.
 DEFAULT_MIRRORS = (
     "/opt/tf-plugins",
@@ -131,6 +132,7 @@ def write_cli_config(build_dir: Path, mirror: Path, plugin_cache: Path | None = 
     cache = plugin_cache or plugin_cache_dir()
     try:
         cache.mkdir(parents=True, exist_ok=True)
+        (cache / LOCK_FILE).touch()  # proves it writable: the primer locks and writes here
     except OSError:
         cache = build_dir / "plugin-cache"
         cache.mkdir(exist_ok=True)
@@ -259,7 +261,7 @@ def prime_plugin_cache(terraform: Terraform, build_dir: Path) -> None:
     cache = terraform.plugin_cache
     entry = cache / PROVIDER / PROVIDER_VERSION
     marker = cache / f".lz-complete-{PROVIDER.replace('/', '_')}-{PROVIDER_VERSION}"
-    with _locked(cache / ".lz-lock"):
+    with _locked(cache / LOCK_FILE):
         if not marker.is_file():
             shutil.rmtree(entry, ignore_errors=True)
         result = terraform.run(primer, "init", "-input=false", "-no-color", "-backend=false")
