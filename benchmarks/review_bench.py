@@ -136,17 +136,9 @@ def floor(out: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         for plan in (out / "plans").glob("*/plan.json"):
             shutil.copyfile(plan, Path(scratch) / f"{plan.parent.name}.json")
-        checkov = [
-            *(
-                "uvx",
-                "--from",
-                "checkov==3.3.30",
-                "checkov",
-                "--skip-download",
-                "--framework",
-                "terraform_plan",
-            ),
-            *("-d", scratch, "-o", "json"),
+        checkov = [  # as the review runs it (modules/review/checkov.py), in one process
+            *("uvx", "--from", "checkov==3.3.30", "checkov", "--skip-download", "--compact"),
+            *("--framework", "terraform_plan", "-d", scratch, "-o", "json"),
         ]
         parts["one checkov run"] = measure(checkov)[0]
     return parts
