@@ -19,7 +19,7 @@ import os
 import shlex
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,9 +94,8 @@ class CheckovCache:
             return None  # unreadable (edited by hand?): scan the plan again
         return section if isinstance(section, dict) else None
 
-    def store(self, stack: str, plan_json: Path, section: dict[str, Any], staging: Path) -> None:
-        staging.write_text(json.dumps(section), encoding="utf-8")
-        self.files.put(self.key(stack, plan_json), staging)
+    def store(self, stack: str, plan_json: Path, section: dict[str, Any]) -> None:
+        self.files.put(self.key(stack, plan_json), json.dumps(section).encode())
 
     def keep_only_used(self) -> None:
         self.files.keep_only_used()
@@ -120,8 +119,8 @@ def run_checkov(
     sections = [section for raw in scanned for section in _sections(raw)]
     run = parse_report([*sections, *reused.values()], expected_stacks=set(plans))
     if cache is not None:
-        for stack, path in to_scan.items():
-            cache.store(stack, path, _stack_section(sections, stack), work_dir / f"{stack}.cached.json")
+        for stack, section in _stack_sections(sections, to_scan).items():
+            cache.store(stack, to_scan[stack], section)
         cache.keep_only_used()
     return dataclasses.replace(run, reused=tuple(sorted(reused)))
 
@@ -162,16 +161,25 @@ def _scan(checkov: list[str], plans: Mapping[str, Path], work_dir: Path) -> Any:
     return json.loads(report.read_text(encoding="utf-8"))
 
 
-def _stack_section(sections: list[dict[str, Any]], stack: str) -> dict[str, Any]:
-    """The part of checkov's report about one stack's plan, in the report's own shape."""
-    results: dict[str, list[Any]] = {"passed_checks": [], "failed_checks": []}
+def _stack_sections(sections: list[dict[str, Any]], stacks: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """checkov's report split per stack's plan (one pass), each in the report's own shape."""
     version = "unknown"
+    results: dict[str, dict[str, list[Any]]] = {
+        stack: {"passed_checks": [], "failed_checks": []} for stack in stacks
+    }
     for section in sections:
         version = str(section.get("summary", section).get("checkov_version", version))
         body = section.get("results") or {}
-        for key, items in results.items():
-            items.extend(item for item in body.get(key) or [] if _stack_of(item) == stack)
-    return {"check_type": "terraform_plan", "summary": {"checkov_version": version}, "results": results}
+        for key in ("passed_checks", "failed_checks"):
+            for item in body.get(key) or []:
+                stack = _stack_of(item)
+                if stack in results:
+                    results[stack][key].append(item)
+    summary = {"checkov_version": version}
+    return {
+        stack: {"check_type": "terraform_plan", "summary": summary, "results": found}
+        for stack, found in results.items()
+    }
 
 
 def _sections(raw: Any) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ review used are kept, so a cache never grows stale.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,11 +23,11 @@ class FileCache:
         self.used.add(key)
         return entry
 
-    def put(self, key: str, source: Path) -> None:
+    def put(self, key: str, content: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         handle, staging = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
-        os.close(handle)
-        shutil.copyfile(source, staging)
+        with os.fdopen(handle, "wb") as staged:
+            staged.write(content)
         Path(staging).replace(self.directory / f"{key}.json")
         self.used.add(key)
 

@@ -47,7 +47,7 @@ class PlanCache:
         return target
 
     def store(self, stack_dir: Path, plan_json: Path) -> None:
-        self.files.put(self.key(stack_dir), plan_json)
+        self.files.put(self.key(stack_dir), plan_json.read_bytes())
 
     def keep_only_used(self) -> None:
         self.files.keep_only_used()
