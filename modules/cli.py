@@ -87,9 +87,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     from modules.config import load_estate
+    from modules.config.topology import require_environment
     from modules.synth import synthesize
 
-    estate = load_estate(args.dir, only_env=args.env)
+    estate = load_estate(args.dir)
+    require_environment(estate, args.env, args.dir)
     endpoint = args.emulator
     if endpoint is not None:
         from modules.deployment.emulator import validate_endpoint
@@ -115,7 +117,16 @@ def cmd_review(args: argparse.Namespace) -> int:
         except synth.SynthesisError as error:
             raise ToolError(f"synthesis failed: {error}") from None
 
-    return review(args, synthesize)
+    def synthesize_base(config: Path, out: Path, env: str | None, code: Path) -> list[str]:
+        try:
+            return synth.synthesize_in_child(config, out, only_env=env, code=code)
+        except synth.SynthesisError as error:
+            raise ToolError(
+                f"the base could not be synthesized with its own code and this checkout's packages "
+                f"(review against a later base, or give recorded state with --state-dir): {error}"
+            ) from None
+
+    return review(args, synthesize, synthesize_base)
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
@@ -171,6 +182,12 @@ def _parser() -> argparse.ArgumentParser:
         help="reuse plans whose config, state and tools did not change (default: OUT/plan-cache)",
     )
     review.add_argument("--no-plan-cache", action="store_true", help="plan every stack again")
+    review.add_argument(
+        "--base",
+        metavar="REF",
+        help="git ref whose planned state is the prior state (e.g. origin/main); 'auto': the pull "
+        "request's base ($GITHUB_BASE_REF) or where HEAD left the default branch",
+    )
     return parser
 
 

@@ -50,19 +50,31 @@ class SynthesisError(Exception):
     """The synthesizing child process failed; the message carries what it printed."""
 
 
-def synthesize_in_child(config_dir: Path, out: Path, *, only_env: str | None = None) -> list[str]:
+def synthesize_in_child(
+    config_dir: Path, out: Path, *, only_env: str | None = None, code: Path | None = None
+) -> list[str]:
     """`lz synth` in a child process: the bindings and the jsii runtime (~0.5-1 GB) leave with it.
 
     For callers that go on to do memory-hungry work (the review's Terraform runs) and never need
-    the constructs themselves.
+    the constructs themselves. `code`: a checkout whose own `modules/` synthesizes (a review's
+    base), with this environment's packages; default: this checkout.
     """
+    if code is not None:  # another checkout's code runs in its own folder: paths must be absolute
+        config_dir, out = config_dir.resolve(), out.resolve()
     args = ["synth", "--dir", str(config_dir), "--out", str(out)]
     if only_env is not None:
         args += ["--env", only_env]
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     python = [sys.executable, *(["-O"] if optimized_bytecode_installed() else [])]
+    if code is not None:
+        env["PYTHONPATH"] = str(code.resolve())
     result = subprocess.run(
-        [*python, "-m", "modules.cli", *args], capture_output=True, text=True, env=env, check=False
+        [*python, "-m", "modules.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=code,
     )
     if result.returncode != 0:
         printed = "\n".join((result.stderr or result.stdout).strip().splitlines()[-30:])

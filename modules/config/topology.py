@@ -6,8 +6,10 @@ Pure data (no cdktf) so `lz validate` and the review can list stacks without the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from modules.config.models import Estate
+from modules.core.errors import ConfigError, ConfigIssue, display_path
 
 ORGANIZATION, LOG_ARCHIVE, SECURITY = "organization", "log-archive", "security"
 ROLE_STACKS = (ORGANIZATION, LOG_ARCHIVE, SECURITY)
@@ -54,3 +56,18 @@ def topology(estate: Estate) -> Topology:
         else:
             stacks.append(StackSpec(name, account_key, account_id, region, depends_on))
     return Topology(tuple(stacks), tuple(pending))
+
+
+def require_environment(estate: Estate, env: str | None, directory: Path) -> None:
+    """`--env NAME` must name an environment. The estate stays whole: the role stacks carry every
+    environment's grants and accounts, so a run for one environment never shows the others'
+    resources as destroyed."""
+    if env is not None and env not in estate.environments:
+        known = ", ".join(sorted(estate.environments))
+        raise ConfigError(
+            [
+                ConfigIssue(
+                    display_path(directory), 1, 1, "--env", f"no environment named '{env}' (known: {known})"
+                )
+            ]
+        )

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from modules.core.errors import ConfigError
 from modules.review.checks import CheckLoadError
 from modules.review.model import Result
-from modules.review.pipeline import Options, Synthesize, run_review
+from modules.review.pipeline import Options, Synthesize, SynthesizeBase, run_review
 from modules.review.progress import progress
-from modules.review.reports import write_reports
+from modules.review.reports import FILES, write_not_completed, write_reports
 from modules.review.terraform import ToolError
 from modules.review.verdict import Review
 
@@ -21,7 +22,7 @@ EXIT_TOOL = 2
 SHOWN = 25
 
 
-def review(args: argparse.Namespace, synthesize: Synthesize) -> int:
+def review(args: argparse.Namespace, synthesize: Synthesize, synthesize_base: SynthesizeBase) -> int:
     options = Options(
         config_dir=args.dir,
         out=args.out,
@@ -30,13 +31,21 @@ def review(args: argparse.Namespace, synthesize: Synthesize) -> int:
         policies=args.policies,
         state_dir=args.state_dir,
         plan_cache=None if args.no_plan_cache else (args.plan_cache or args.out / "plan-cache"),
+        base=args.base,
     )
+    # No stale verdict: the previous run's reports go before anything can fail.
+    for name in FILES:
+        (options.out / name).unlink(missing_ok=True)
     try:
-        verdict = run_review(options, synthesize, progress())
+        verdict = run_review(options, synthesize, progress(), synthesize_base)
     except (ToolError, CheckLoadError) as error:
         print(f"error: {error}", file=sys.stderr)
         print("review not completed (exit 2): fix the tool or input above, then rerun", file=sys.stderr)
+        write_not_completed(options.out, str(error))
         return EXIT_TOOL
+    except ConfigError as error:
+        write_not_completed(options.out, "\n".join(str(issue) for issue in error.issues))
+        raise
     written = write_reports(verdict, options.out)
     print_verdict(verdict)
     print(f"reports: {', '.join(str(path) for path in written)}")
@@ -61,6 +70,12 @@ def print_verdict(verdict: Review) -> None:
         print(f"suppressed{_line(result)} — {reason}")
     for entry in verdict.unused_suppressions:
         print(f"note: suppression '{entry}' matches no failed result; remove it?")
+    if verdict.prior_state:
+        print(f"prior state: {verdict.prior_state}")
+    for change in verdict.destructive[:SHOWN]:
+        print(f"{change.action.upper()} {change.stack}:{change.address}")
+    if len(verdict.destructive) > SHOWN:
+        print(f"  … and {len(verdict.destructive) - SHOWN} more destroy/replace/orphan (see report.md)")
     if verdict.uncovered:
         print(f"requirements without a check yet: {', '.join(verdict.uncovered)}")
     print(verdict.headline())

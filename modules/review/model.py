@@ -87,7 +87,7 @@ class StackView:
             for change in self.plan.get("resource_changes", [])
         }
         found = []
-        for raw in _module_resources(self.plan.get("planned_values", {}).get("root_module", {})):
+        for raw in module_resources(self.plan.get("planned_values", {}).get("root_module", {})):
             if raw.get("mode") != "managed" or resource_type not in (None, raw["type"]):
                 continue
             found.append(
@@ -115,7 +115,7 @@ class StackView:
     def references(self, address: str, attribute: str) -> list[str]:
         """Addresses a resource's attribute refers to, from the plan's `configuration` section
         (values such as bucket ids are unknown at plan time; the reference is what links them)."""
-        for raw in _module_resources(self.plan.get("configuration", {}).get("root_module", {})):
+        for raw in module_resources(self.plan.get("configuration", {}).get("root_module", {})):
             if raw.get("address") == address:
                 expression = (raw.get("expressions") or {}).get(attribute) or {}
                 return [ref for ref in expression.get("references", []) if ref.count(".") == 1]
@@ -133,9 +133,9 @@ class StackView:
         return changes
 
 
-def _module_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def module_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield from module.get("resources", [])
     for child in module.get("child_modules", []):
-        yield from _module_resources(child)
+        yield from module_resources(child)
     for call in (module.get("module_calls") or {}).values():
-        yield from _module_resources(call.get("module", {}))
+        yield from module_resources(call.get("module", {}))

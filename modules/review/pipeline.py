@@ -19,10 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from modules.config import Estate, load_estate
-from modules.config.topology import topology
+from modules.config.topology import ROLE_STACKS, require_environment, topology
 from modules.core.errors import ConfigIssue, display_path
-from modules.review.change_safety import CHECK_ID as CHANGE_CHECK_ID
-from modules.review.change_safety import ChangeSafety, load_change_safety, plan_changes
+from modules.review import prior_state
+from modules.review.base import AUTO, BaseRequest, BaseSide, auto_base, prepare_base, repository_root
+from modules.review.change_safety import CHECK_IDS as CHANGE_CHECK_IDS
+from modules.review.change_safety import (
+    Change,
+    ChangeContext,
+    ChangeSafety,
+    load_change_safety,
+    orphaned,
+    plan_changes,
+)
 from modules.review.checkov import CheckovCache, CheckovRun, checkov_command, run_checkov
 from modules.review.checks import Check, CheckContext, load_checks, run_checks
 from modules.review.compliance import Baseline, consistency_issues, evaluate, load_baseline
@@ -35,14 +44,23 @@ from modules.review.terraform import (
     Terraform,
     ToolError,
     find_mirror,
+    missing_providers,
     plan_stacks,
     prime_plugin_cache,
+    protected_addresses,
+    provider_schemas,
     tool_identity,
     write_cli_config,
 )
 from modules.review.verdict import Review
 
 Synthesize = Callable[[Estate, Path, str | None], list[str]]
+# (config dir, out, env, code checkout) -> stacks: synthesizes a base with the base's own code.
+SynthesizeBase = Callable[[Path, Path, str | None, Path], list[str]]
+NO_PRIOR_STATE = (
+    "none: every resource is planned as a create, so nothing this change replaces or destroys "
+    "can be seen (review with --base REF, or --state-dir DIR)"
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class Options:
     policies: Path = Path("policies")
     state_dir: Path | None = None
     plan_cache: Path | None = None  # folder of reusable plans; None plans every stack
+    base: str | None = None  # git ref whose planned state is the prior state; "auto": the PR's base
     today: dt.date = field(default_factory=dt.date.today)  # expiry dates compare against it
 
 
@@ -72,7 +91,8 @@ def load_policies(root: Path, today: dt.date) -> Policies:
     suppressions = load_suppressions(root / "suppressions.yaml", today=today)
     change_safety = load_change_safety(root / "change_safety.yaml", today=today)
     baseline, source = load_baseline(root / "compliance" / "baseline.yaml")
-    proofs = {check.id: check.requirements for check in checks} | {CHANGE_CHECK_ID: ("OPS-3",)}
+    proofs = {check.id: check.requirements for check in checks}
+    proofs |= dict.fromkeys(CHANGE_CHECK_IDS, ("OPS-3", "OPS-4"))
     mapped = consistency_issues(baseline, source, proofs)
     issues = [*suppressions.issues, *change_safety.issues, *mapped]
     return Policies(checks, suppressions, change_safety, baseline, issues)
@@ -86,24 +106,65 @@ def _timed(progress: Progress, timings: dict[str, float], key: str, title: str) 
     timings[key] = round(time.monotonic() - started, 2)
 
 
-def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> Review:
+@dataclass(frozen=True)
+class Prior:
+    """Where the head's prior state comes from, as the report says it."""
+
+    state_dir: Path | None
+    description: str
+    base: BaseSide | None = None
+
+
+def run_review(
+    options: Options,
+    synthesize: Synthesize,
+    progress: Progress,
+    synthesize_base: SynthesizeBase | None = None,
+) -> Review:
     timings: dict[str, float] = {}
     with _timed(progress, timings, "validate", "validate configs and policies"):
-        estate = load_estate(options.config_dir, only_env=options.env)
+        # The whole estate even with --env: the role stacks carry every environment.
+        estate = load_estate(options.config_dir)
+        require_environment(estate, options.env, options.config_dir)
         policies = load_policies(options.policies, options.today)
         build = options.out / "build"
         terraform = Terraform(write_cli_config(build, find_mirror()))
         checkov_command()  # fail now, not after minutes of synthesis
+        base_ref = _base_ref(options)
     with ThreadPoolExecutor(max_workers=1) as background:
         primed = background.submit(prime_plugin_cache, terraform, build)  # overlaps the bindings import
         with _timed(progress, timings, "synth", "synthesize stacks (imports the provider bindings)"):
             stacks = synthesize(estate, options.out / "synth", options.env)
         primed.result()
-    cache = (
-        PlanCache(options.plan_cache / "plans", tool_identity(terraform, build))
-        if options.plan_cache
-        else None
+    tools = tool_identity(terraform, build)
+    cache_root = options.plan_cache or options.out / "plan-cache"
+    cache = PlanCache(options.plan_cache / "plans", tools) if options.plan_cache else None
+    prior = (
+        Prior(options.state_dir, f"recorded state in `{options.state_dir}`") if options.state_dir else None
     )
+    if base_ref is not None:
+        with _timed(progress, timings, "base", f"prior state from the base {base_ref}"):
+            request = BaseRequest(
+                base_ref,
+                options.config_dir,
+                cache_root,
+                options.out / "base",
+                build,
+                options.env,
+                options.workers,
+            )
+            side = prepare_base(
+                request,
+                terraform,
+                tools,
+                synthesize_base or _no_base_synthesis,
+                lambda: prior_state.Schemas.from_file(provider_schemas(terraform, build, cache_root, tools)),
+                progress.note,
+                cache,
+            )
+            progress.note(f"prior state: {side.describe()}")
+        prior = Prior(side.states, side.describe(), side)
+    prior = prior or Prior(None, NO_PRIOR_STATE)
     with _timed(progress, timings, "plan", f"plan {len(stacks)} stack(s) offline"):
         plans = plan_stacks(
             options.out / "synth",
@@ -111,7 +172,7 @@ def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> 
             build,
             stacks,
             workers=options.workers,
-            state_dir=options.state_dir,
+            state_dir=prior.state_dir,
             terraform=terraform,
             on_done=lambda plan: progress.note(_plan_line(plan)),
             cache=cache,
@@ -133,11 +194,89 @@ def run_review(options: Options, synthesize: Synthesize, progress: Progress) -> 
     with _timed(
         progress, timings, "checks", f"{len(policies.checks)} project check(s), change safety, suppressions"
     ):
-        review = _verdict(estate, views, checkov, policies)
+        changes = _changes(views, plans, prior, estate, options.env)
+        context = _change_context(estate, views, prior, policies.change_safety)
+        review = _verdict(estate, views, checkov, policies, changes, context)
+    review.prior_state = prior.description
     review.timings = timings
     review.reused_plans = [plan.name for plan in plans if plan.reused]
     review.reused_checkov = list(checkov.reused)
     return review
+
+
+def _base_ref(options: Options) -> str | None:
+    """The ref to compare against: as given, or for `auto` the pull request's base (None: none).
+
+    Recorded state (--state-dir) is the better prior state: it wins over `auto`.
+    """
+    if options.base is None or (options.base == AUTO and options.state_dir is not None):
+        return None
+    if options.state_dir is not None:
+        raise ToolError(
+            f"--base {options.base} and --state-dir {options.state_dir}: give one prior state, not both"
+        )
+    if options.base != AUTO:
+        return options.base
+    return auto_base(repository_root(options.config_dir.resolve()))
+
+
+def _no_base_synthesis(config: Path, out: Path, env: str | None, code: Path) -> list[str]:
+    raise ToolError("this caller cannot synthesize a base (no base synthesizer given)")
+
+
+def _changes(
+    views: dict[str, StackView], plans: list[StackPlan], prior: Prior, estate: Estate, env: str | None
+) -> dict[str, list[Change]]:
+    """Each stack's planned changes, and the resources of stacks gone from the config (orphans)."""
+    changes = {
+        name: plan_changes(view, _removed_regions(plan.directory, view.synthesized))
+        for name, view, plan in ((plan.name, views[plan.name], plan) for plan in plans)
+    }
+    for stack, state in _removed_stacks(prior, set(views), env).items():
+        changes[stack] = orphaned(stack, state)
+    return changes
+
+
+def _removed_regions(directory: Path, synthesized: dict[str, Any]) -> dict[str, str]:
+    """address -> alias for state resources whose provider the stack no longer configures."""
+    state_file = directory / "terraform.tfstate"
+    if not state_file.is_file():
+        return {}
+    state = _read_json(state_file)
+    gone = {f"aws.{alias}" for alias in missing_providers(synthesized, state)}
+    return {
+        address: key.split(".", 1)[1]
+        for address, key in prior_state.state_resource_providers(state).items()
+        if key in gone
+    }
+
+
+def _removed_stacks(prior: Prior, planned: set[str], env: str | None) -> dict[str, dict[str, Any]]:
+    """Stacks the prior state has and the head does not (with --env: only that environment's)."""
+    if prior.state_dir is None or not prior.state_dir.is_dir():
+        return {}
+    removed = {}
+    for state_file in sorted(prior.state_dir.glob("*.tfstate")):
+        stack = state_file.stem
+        if stack in planned or (env is not None and stack != env):
+            continue
+        state = _read_json(state_file)
+        if prior_state.state_addresses(state):
+            removed[stack] = state
+    return removed
+
+
+def _change_context(
+    estate: Estate, views: dict[str, StackView], prior: Prior, safety: ChangeSafety
+) -> ChangeContext:
+    """prevent_destroy as the head marks it, and as the base did for what the head removed."""
+    marked = {name: set(protected_addresses(view.synthesized)) for name, view in views.items()}
+    if prior.base is not None:
+        for stack, addresses in prior.base.protected.items():
+            marked.setdefault(stack, set()).update(addresses)
+    stages = set(safety.rules.production_stages)
+    production = frozenset(name for name, env in estate.environments.items() if env.stage in stages)
+    return ChangeContext({name: frozenset(found) for name, found in marked.items()}, production)
 
 
 def _plan_line(plan: StackPlan) -> str:
@@ -176,15 +315,22 @@ def _stack_views(synth_dir: Path, plans: list[StackPlan]) -> dict[str, StackView
     }
 
 
-def _verdict(estate: Estate, views: dict[str, StackView], checkov: CheckovRun, policies: Policies) -> Review:
+def _verdict(
+    estate: Estate,
+    views: dict[str, StackView],
+    checkov: CheckovRun,
+    policies: Policies,
+    changes: dict[str, list[Change]],
+    context: ChangeContext,
+) -> Review:
     """Pure: results from every source, suppressions applied, compliance evaluated."""
     ours = run_checks(policies.checks, CheckContext(estate, views))
-    changes = {name: plan_changes(view) for name, view in views.items()}
     flat = [change for stack_changes in changes.values() for change in stack_changes]
-    raw = [*checkov.results, *ours, *policies.change_safety.results(flat)]
+    raw = [*checkov.results, *ours, *policies.change_safety.results(flat, context)]
     results = policies.suppressions.apply(raw)
     order = topology(estate).names  # organization, log-archive, security, then environments
     stacks = sorted(views, key=lambda name: (order.index(name) if name in order else len(order), name))
+    removed = sorted(set(changes) - set(views))
     return Review(
         estate=estate.organization.name,
         stacks=stacks,
@@ -195,7 +341,8 @@ def _verdict(estate: Estate, views: dict[str, StackView], checkov: CheckovRun, p
         compliance=evaluate(policies.baseline, results, stacks),
         unused_suppressions=policies.suppressions.unused(raw),
         checkov_version=checkov.version,
-        config_files=_config_files(estate, stacks),
+        config_files=_config_files(estate, [*stacks, *removed]),
+        removed_stacks=removed,
     )
 
 
@@ -204,6 +351,8 @@ def _config_files(estate: Estate, stacks: list[str]) -> dict[str, str]:
     organization = estate.sources.get("organization")
     fallback = organization.name if organization else "environments/organization.yaml"
     return {
-        stack: display_path(estate.sources[stack].path) if stack in estate.sources else fallback
+        stack: display_path(estate.sources[stack].path)
+        if stack in estate.sources
+        else (fallback if stack in ROLE_STACKS else f"{stack}.yaml (removed)")
         for stack in stacks
     }

@@ -16,7 +16,7 @@ from pathlib import Path
 from modules.review.file_cache import FileCache
 
 # The code whose output a cached plan is: a change to it invalidates every entry.
-PLAN_CODE = (Path(__file__).with_name("terraform.py"), Path(__file__).with_name("batch.py"))
+PLAN_CODE = tuple(Path(__file__).with_name(name) for name in ("terraform.py", "batch.py", "prior_state.py"))
 STACK_INPUTS = ("cdk.tf.json", "terraform.tfstate")
 
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import copy
 import fcntl
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from modules.review import batch
+from modules.review import batch, prior_state
 from modules.review.plan_cache import PlanCache
 
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -150,34 +152,78 @@ def write_cli_config(build_dir: Path, mirror: Path, plugin_cache: Path | None = 
     return CliConfig(config, cache)
 
 
-def offline_copy(synthesized: dict[str, Any]) -> dict[str, Any]:
-    """The stack as Terraform can plan it here: same resources, provider and backend made offline."""
+def offline_copy(synthesized: dict[str, Any], *, state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The stack as Terraform can plan it here: same resources, provider and backend made offline.
+
+    `prevent_destroy` is dropped: with it, Terraform stops at the first destroy of such a resource
+    with an error and no plan. Without it the plan shows every destroy, and change safety fails
+    the review for each resource that carries it in the synthesized stack (`protected_addresses`).
+    With `state`, a provider the state's resources were made with but the stack no longer has (a
+    removed region) is added back, offline, so Terraform plans their destroy instead of failing;
+    change safety names them (`missing_providers`).
+    """
     offline = copy.deepcopy(synthesized)
-    for provider in offline.get("provider", {}).get("aws", []):
+    providers = offline.setdefault("provider", {}).setdefault("aws", [])
+    for provider in providers:
         provider.pop("assume_role", None)
         provider.pop("allowed_account_ids", None)  # unknowable without calling STS
         provider.update(OFFLINE_PROVIDER_SETTINGS)
+    for alias in missing_providers(synthesized, state or {}):
+        region = alias if REGION_ALIAS.match(alias) else providers[0].get("region", "us-east-1")
+        providers.append({"alias": alias, "region": region, **OFFLINE_PROVIDER_SETTINGS})
+    for named in offline.get("resource", {}).values():
+        for body in named.values():
+            lifecycle = body.get("lifecycle")
+            if isinstance(lifecycle, dict):
+                lifecycle.pop("prevent_destroy", None)
+                if not lifecycle:
+                    body.pop("lifecycle")
     offline.setdefault("terraform", {})["backend"] = {"local": {"path": "terraform.tfstate"}}
     return offline
+
+
+REGION_ALIAS = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+
+
+def protected_addresses(synthesized: dict[str, Any]) -> list[str]:
+    """Resources the synthesized stack marks `prevent_destroy`."""
+    return sorted(
+        f"{kind}.{name}"
+        for kind, named in synthesized.get("resource", {}).items()
+        for name, body in named.items()
+        if (body.get("lifecycle") or {}).get("prevent_destroy") is True
+    )
+
+
+def missing_providers(synthesized: dict[str, Any], state: dict[str, Any]) -> list[str]:
+    """Aliases of AWS providers the state's resources need but the stack no longer configures."""
+    configured = {
+        f"aws.{provider['alias']}" if provider.get("alias") else "aws"
+        for provider in synthesized.get("provider", {}).get("aws", [])
+    }
+    needed = prior_state.state_providers(state)
+    return sorted(key.split(".", 1)[1] for key in needed - configured if "." in key)
 
 
 def prepare_plan_dir(stack_dir: Path, plan_root: Path, *, state_dir: Path | None = None) -> Path:
     """Copy a synthesized stack (with its assets) into `plan_root/<stack>` and make it offline.
 
-    With `state_dir`, the stack's recorded state (`<stack>.tfstate`) is copied in read-only: with
-    `-refresh=false` the plan then shows real updates, replacements and destroys without calling
-    AWS. Without it every resource is a create. State is never picked up implicitly: the verdict
-    must not depend on a stray local file.
+    With `state_dir`, the stack's prior state (`<stack>.tfstate`: recorded, or made from the
+    base's plans) is copied in read-only: with `-refresh=false` the plan then shows real updates,
+    replacements and destroys without calling AWS. Without it every resource is a create. State
+    is never picked up implicitly: the verdict must not depend on a stray local file.
     """
     target = plan_root / stack_dir.name
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(stack_dir, target, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
     config_path = target / "cdk.tf.json"
     synthesized = json.loads(config_path.read_text(encoding="utf-8"))
-    config_path.write_text(json.dumps(offline_copy(synthesized), indent=2), encoding="utf-8")
-    state = state_dir / f"{stack_dir.name}.tfstate" if state_dir else None
-    if state is not None and state.is_file():
-        shutil.copyfile(state, target / "terraform.tfstate")
+    state_file = state_dir / f"{stack_dir.name}.tfstate" if state_dir else None
+    state = None
+    if state_file is not None and state_file.is_file():
+        shutil.copyfile(state_file, target / "terraform.tfstate")
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    config_path.write_text(json.dumps(offline_copy(synthesized, state=state), indent=2), encoding="utf-8")
     return target
 
 
@@ -404,3 +450,24 @@ def plan_together(terraform: Terraform, run_dir: Path, members: dict[str, Path])
 def _read_config(directory: Path) -> dict[str, Any]:
     config: dict[str, Any] = json.loads((directory / "cdk.tf.json").read_text(encoding="utf-8"))
     return config
+
+
+def provider_schemas(terraform: Terraform, build_dir: Path, cache_dir: Path, tools: str) -> Path:
+    """`terraform providers schema -json` of the primed provider, kept per tool identity.
+
+    The base-aware review types its placeholders by it (modules/review/prior_state.py). Needs
+    `prime_plugin_cache` first (the primer folder is the initialized configuration).
+    """
+    key = hashlib.sha256(tools.encode()).hexdigest()[:16]
+    target = cache_dir / f"provider-schema-{key}.json"
+    if target.is_file():
+        return target
+    result = terraform.run(build_dir / "primer", "providers", "schema", "-json")
+    if result.returncode != 0:
+        raise ToolError(f"terraform providers schema failed:\n{_tail(result)}")
+    schemas = json.loads(result.stdout)["provider_schemas"][PROVIDER]["resource_schemas"]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    staging = target.with_suffix(".tmp")
+    staging.write_text(json.dumps({"resource_schemas": schemas}), encoding="utf-8")
+    staging.replace(target)
+    return target

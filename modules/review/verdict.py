@@ -28,6 +28,18 @@ class Review:
     reused_plans: list[str] = field(default_factory=list)  # stacks whose plan came from the cache
     reused_checkov: list[str] = field(default_factory=list)  # stacks whose checkov results did
     config_files: dict[str, str] = field(default_factory=dict)  # stack -> YAML file to fix it in
+    prior_state: str = ""  # where the plans' prior state came from (or that there was none)
+    removed_stacks: list[str] = field(default_factory=list)  # in the prior state, gone from the config
+
+    @property
+    def destructive(self) -> list[Change]:
+        """Every destroy, replace and orphaned resource: what a reviewer must see first."""
+        return [
+            change
+            for stack in [*self.stacks, *self.removed_stacks]
+            for change in self.changes.get(stack, [])
+            if change.action in ("replace", "destroy", "orphan")
+        ]
 
     @property
     def failed(self) -> list[Result]:

@@ -29,6 +29,8 @@ def render_json(review: Review) -> str:
             "passed": len(review.passed),
             "policy_issues": len(review.policy_issues),
             "checkov_version": review.checkov_version,
+            "prior_state": review.prior_state,
+            "destructive_changes": len(review.destructive),
         },
         "stacks": {
             stack: {
@@ -40,6 +42,7 @@ def render_json(review: Review) -> str:
             }
             for stack in review.stacks
         },
+        "removed_stacks": review.removed_stacks,
         "results": [_result(result) for result in review.results],
         "policy_issues": [str(issue) for issue in review.policy_issues],
         "changes": [dataclasses.asdict(c) for changes in review.changes.values() for c in changes],

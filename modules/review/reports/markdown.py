@@ -69,9 +69,34 @@ def _summary(review: Review) -> str:
     )
     if review.reused_plans:
         facts += f" · {len(review.reused_plans)} plan(s) reused from the cache (inputs unchanged)"
+    prior = f"\n\n**Prior state:** {review.prior_state}" if review.prior_state else ""
     if review.reused_checkov:
         facts += f" · checkov results of {len(review.reused_checkov)} unchanged plan(s) reused"
-    return f"## Landing zone review `{review.estate}`: {verdict}\n\n{facts}\n\n{table(header, rows, None)}"
+    for stack in review.removed_stacks:
+        orphans = review.change_counts(stack)["orphan"]
+        rows.append(
+            [f"`{stack}`", review.config_files.get(stack, ""), "", "", "", f"{orphans} orphaned", "", "", ""]
+        )
+    head = f"## Landing zone review `{review.estate}`: {verdict}\n\n{facts}{prior}"
+    return f"{head}\n\n{table(header, rows, None)}"
+
+
+def _destructive(review: Review, cap: int | None) -> str:
+    """What this change does that cannot be undone: every destroy, replace and orphan, by name."""
+    rows = [
+        [
+            change.action,
+            f"`{change.stack}`",
+            f"`{change.address}`",
+            ", ".join(f"`{path}`" for path in change.replace_paths) or "—",
+            review.config_files.get(change.stack, ""),
+        ]
+        for change in review.destructive
+    ]
+    if not rows:
+        return "### What this change does\n\nNothing is destroyed or replaced."
+    body = table(["Action", "Stack", "Resource", "Forces replacement", "Config"], rows, cap)
+    return f"### What this change does: {len(rows)} destroy/replace/orphan\n\n{body}"
 
 
 def _failed(review: Review, cap: int | None) -> str:
@@ -135,7 +160,7 @@ Section = Callable[[Review, int | None], str]
 
 
 def _sections(review: Review) -> list[Section]:
-    sections: list[Section] = []
+    sections: list[Section] = [_destructive]
     if review.failed:
         sections.append(_failed)
     if review.policy_issues:
