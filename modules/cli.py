@@ -93,13 +93,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     estate = load_estate(args.dir)
     require_environment(estate, args.env, args.dir)
     endpoint = args.emulator
-    if endpoint is not None:
-        from modules.deployment.emulator import validate_endpoint
-
-        try:
-            validate_endpoint(endpoint)
-        except ValueError as error:
-            raise UsageError(str(error)) from None
+    _check_emulator(endpoint)
     stacks = synthesize(estate, args.out, only_env=args.env, emulator_endpoint=endpoint)
     print(f"synthesized {len(stacks)} stack(s) into {args.out}: {', '.join(stacks)}")
     return EXIT_OK
@@ -110,12 +104,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from modules.review.command import review
     from modules.review.terraform import ToolError
 
-    def synthesize(estate: Estate, out: Path, env: str | None) -> list[str]:
-        # In a child process: the plans that follow get the bindings' memory back.
-        try:
-            return synth.synthesize_in_child(args.dir, out, only_env=env)
-        except synth.SynthesisError as error:
-            raise ToolError(f"synthesis failed: {error}") from None
+    synthesize = _child_synthesis(args)
 
     def synthesize_base(config: Path, out: Path, env: str | None, code: Path) -> list[str]:
         try:
@@ -127,6 +116,39 @@ def cmd_review(args: argparse.Namespace) -> int:
             ) from None
 
     return review(args, synthesize, synthesize_base)
+
+
+def _child_synthesis(args: argparse.Namespace) -> Callable[[Estate, Path, str | None], list[str]]:
+    from modules import synth
+    from modules.review.terraform import ToolError
+
+    def synthesize(estate: Estate, out: Path, env: str | None) -> list[str]:
+        # In a child process: the plans that follow get the bindings' memory back.
+        try:
+            return synth.synthesize_in_child(
+                args.dir, out, only_env=env, emulator=getattr(args, "emulator", None)
+            )
+        except synth.SynthesisError as error:
+            raise ToolError(f"synthesis failed: {error}") from None
+
+    return synthesize
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    from modules.review.command import drift
+
+    _check_emulator(args.emulator)
+    return drift(args, _child_synthesis(args))
+
+
+def _check_emulator(endpoint: str | None) -> None:
+    if endpoint is not None:
+        from modules.deployment.emulator import validate_endpoint
+
+        try:
+            validate_endpoint(endpoint)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
@@ -188,6 +210,22 @@ def _parser() -> argparse.ArgumentParser:
         help="git ref whose planned state is the prior state (e.g. origin/main); 'auto': the pull "
         "request's base ($GITHUB_BASE_REF) or where HEAD left the default branch",
     )
+    review.add_argument(
+        "--live",
+        action="store_true",
+        help="plan against each stack's deployed state (its backend, read only, refreshed; "
+        "needs credentials)",
+    )
+    review.add_argument("--role", metavar="NAME", help="with --live: the read-only plan role to assume")
+    drift = add(
+        "drift", cmd_drift, "plan the deployed estate with refresh: 0 no drift, 1 drift, 2 could not run"
+    )
+    drift.add_argument("--out", type=Path, default=Path("drift-out"), help="reports and work files")
+    drift.add_argument("--workers", type=_positive, default=2, help="parallel terraform plans (default 2)")
+    drift.add_argument(
+        "--role", metavar="NAME", help="read-only plan role to assume (default: deployment role)"
+    )
+    drift.add_argument("--emulator", metavar="URL", help="a local AWS emulator (http://127.0.0.1:PORT)")
     return parser
 
 

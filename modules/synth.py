@@ -51,7 +51,12 @@ class SynthesisError(Exception):
 
 
 def synthesize_in_child(
-    config_dir: Path, out: Path, *, only_env: str | None = None, code: Path | None = None
+    config_dir: Path,
+    out: Path,
+    *,
+    only_env: str | None = None,
+    code: Path | None = None,
+    emulator: str | None = None,
 ) -> list[str]:
     """`lz synth` in a child process: the bindings and the jsii runtime (~0.5-1 GB) leave with it.
 
@@ -64,6 +69,8 @@ def synthesize_in_child(
     args = ["synth", "--dir", str(config_dir), "--out", str(out)]
     if only_env is not None:
         args += ["--env", only_env]
+    if emulator is not None:
+        args += ["--emulator", emulator]
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     python = [sys.executable, *(["-O"] if optimized_bytecode_installed() else [])]
     if code is not None:

@@ -32,6 +32,8 @@ def review(args: argparse.Namespace, synthesize: Synthesize, synthesize_base: Sy
         state_dir=args.state_dir,
         plan_cache=None if args.no_plan_cache else (args.plan_cache or args.out / "plan-cache"),
         base=args.base,
+        live=args.live,
+        role_name=args.role,
     )
     # No stale verdict: the previous run's reports go before anything can fail.
     for name in FILES:
@@ -48,6 +50,31 @@ def review(args: argparse.Namespace, synthesize: Synthesize, synthesize_base: Sy
         raise
     written = write_reports(verdict, options.out)
     print_verdict(verdict)
+    print(f"reports: {', '.join(str(path) for path in written)}")
+    return verdict.exit_code
+
+
+def drift(args: argparse.Namespace, synthesize: Synthesize) -> int:
+    from modules.review.drift import DriftOptions, run_drift
+
+    options = DriftOptions(args.dir, args.out, args.env, args.role, args.workers)
+    for name in FILES:
+        (options.out / name).unlink(missing_ok=True)
+    try:
+        verdict = run_drift(options, synthesize, progress())
+    except ToolError as error:
+        print(f"error: {error}", file=sys.stderr)
+        print("drift check not completed (exit 2): fix the tool or access above, then rerun", file=sys.stderr)
+        write_not_completed(options.out, str(error))
+        return EXIT_TOOL
+    written = write_reports(verdict, options.out)
+    for result in verdict.failed:
+        print(f"DRIFT{_line(result)}")
+    drifted = len(verdict.failed)
+    print(
+        f"{'DRIFT' if drifted else 'NO DRIFT'}: {drifted} resource(s) changed outside Terraform "
+        f"on {len(verdict.stacks)} stack(s)"
+    )
     print(f"reports: {', '.join(str(path) for path in written)}")
     return verdict.exit_code
 

@@ -35,6 +35,7 @@ from modules.review.change_safety import (
 from modules.review.checkov import CheckovCache, CheckovRun, checkov_command, run_checkov
 from modules.review.checks import Check, CheckContext, load_checks, run_checks
 from modules.review.compliance import Baseline, consistency_issues, evaluate, load_baseline
+from modules.review.live import plan_live
 from modules.review.model import StackView
 from modules.review.plan_cache import PlanCache
 from modules.review.progress import Progress
@@ -57,6 +58,7 @@ from modules.review.verdict import Review
 Synthesize = Callable[[Estate, Path, str | None], list[str]]
 # (config dir, out, env, code checkout) -> stacks: synthesizes a base with the base's own code.
 SynthesizeBase = Callable[[Path, Path, str | None, Path], list[str]]
+LIVE_STATE = "deployed state from each stack's backend, refreshed from AWS (read only, no lock)"
 NO_PRIOR_STATE = (
     "none: every resource is planned as a create, so nothing this change replaces or destroys "
     "can be seen (review with --base REF, or --state-dir DIR)"
@@ -73,6 +75,8 @@ class Options:
     state_dir: Path | None = None
     plan_cache: Path | None = None  # folder of reusable plans; None plans every stack
     base: str | None = None  # git ref whose planned state is the prior state; "auto": the PR's base
+    live: bool = False  # plan against each stack's deployed state, refreshed (needs credentials)
+    role_name: str | None = None  # with live: the read-only role to assume instead of the deployer
     today: dt.date = field(default_factory=dt.date.today)  # expiry dates compare against it
 
 
@@ -165,18 +169,12 @@ def run_review(
             progress.note(f"prior state: {side.describe()}")
         prior = Prior(side.states, side.describe(), side)
     prior = prior or Prior(None, NO_PRIOR_STATE)
-    with _timed(progress, timings, "plan", f"plan {len(stacks)} stack(s) offline"):
-        plans = plan_stacks(
-            options.out / "synth",
-            options.out / "plans",
-            build,
-            stacks,
-            workers=options.workers,
-            state_dir=prior.state_dir,
-            terraform=terraform,
-            on_done=lambda plan: progress.note(_plan_line(plan)),
-            cache=cache,
-        )
+    if options.live:
+        prior = Prior(None, LIVE_STATE)
+    with _timed(
+        progress, timings, "plan", f"plan {len(stacks)} stack(s) {'live' if options.live else 'offline'}"
+    ):
+        plans = _plan(options, stacks, build, prior, terraform, progress, cache)
         _require_plans(plans)
     views = _stack_views(options.out / "synth", plans)
     checkov_cache = (
@@ -204,17 +202,48 @@ def run_review(
     return review
 
 
+def _plan(
+    options: Options,
+    stacks: list[str],
+    build: Path,
+    prior: Prior,
+    terraform: Terraform,
+    progress: Progress,
+    cache: PlanCache | None,
+) -> list[StackPlan]:
+    if options.live:
+        return plan_live(
+            options.out / "synth",
+            options.out / "live",
+            stacks,
+            terraform,
+            role_name=options.role_name,
+            workers=options.workers,
+            on_done=lambda plan: progress.note(_plan_line(plan)),
+        )
+    return plan_stacks(
+        options.out / "synth",
+        options.out / "plans",
+        build,
+        stacks,
+        workers=options.workers,
+        state_dir=prior.state_dir,
+        terraform=terraform,
+        on_done=lambda plan: progress.note(_plan_line(plan)),
+        cache=cache,
+    )
+
+
 def _base_ref(options: Options) -> str | None:
     """The ref to compare against: as given, or for `auto` the pull request's base (None: none).
 
     Recorded state (--state-dir) is the better prior state: it wins over `auto`.
     """
-    if options.base is None or (options.base == AUTO and options.state_dir is not None):
+    recorded = options.state_dir is not None or options.live
+    if options.base is None or (options.base == AUTO and recorded):
         return None
-    if options.state_dir is not None:
-        raise ToolError(
-            f"--base {options.base} and --state-dir {options.state_dir}: give one prior state, not both"
-        )
+    if recorded:
+        raise ToolError(f"--base {options.base} with --state-dir or --live: give one prior state, not two")
     if options.base != AUTO:
         return options.base
     return auto_base(repository_root(options.config_dir.resolve()))

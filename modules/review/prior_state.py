@@ -133,6 +133,7 @@ class _Site:
     resource_type: str
     region: str
     defaulted: frozenset[str] = frozenset()
+    referenced: frozenset[str] = frozenset()  # attributes of this type other resources read
 
 
 # `${aws_vpc.main.id}`, `${aws_organizations_organization.org.roots[0].id}`: a value that is
@@ -215,6 +216,7 @@ class _Builder:
         }
         self.done: dict[str, Any] = {}
         self.busy: set[str] = set()
+        self.referenced = _referenced(config)
 
     def provider_key(self, change: Mapping[str, Any]) -> str:
         return self.keys.get(_config_address(change), "aws")
@@ -231,6 +233,7 @@ class _Builder:
             resource_type,
             self.regions.get(self.provider_key(change), ""),
             self.schemas.defaulted(resource_type),
+            self.referenced.get(resource_type, frozenset()),
         )
         body = change["change"]
         after, unknown = self._resolved(address, body.get("after"), body.get("after_unknown"))
@@ -273,6 +276,17 @@ class _Builder:
             else:
                 value = value.get(name) if isinstance(value, dict) else None
         return value
+
+
+_ANY_REFERENCE = re.compile(r"\$\{(aws_[a-z0-9_]+)\.[A-Za-z0-9_-]+\.([a-z0-9_]+)")
+
+
+def _referenced(config: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """type -> the attributes of resources of that type the stack refers to anywhere."""
+    found: dict[str, set[str]] = {}
+    for resource_type, attribute in _ANY_REFERENCE.findall(json.dumps(config.get("resource") or {})):
+        found.setdefault(resource_type, set()).add(attribute)
+    return {resource_type: frozenset(names) for resource_type, names in found.items()}
 
 
 def _written(config: Mapping[str, Any], address: str) -> dict[str, Any]:
@@ -466,13 +480,11 @@ def _string(site: _Site, path: tuple[str, ...]) -> str:
     if attribute == "arn" or attribute.endswith("_arn"):
         service = site.resource_type.removeprefix("aws_").split("_", 1)[0]
         return f"arn:aws:{service}:{site.region}:{_digits(digest)}:lz-base/{digest[:16]}"
-    if attribute in ("account_id", "owner_id"):
-        return _digits(digest)
-    if attribute == "id" or attribute.endswith("_id"):
-        return f"lz-base-{digest[:16]}"
-    # Any other computed setting: what AWS would report is unknowable, and the provider checks
-    # some against the rest of the resource (an SNS topic's FIFO scope): the empty string is the
-    # value it treats as "not set".
+    if attribute == "id" or (attribute in site.referenced and len(path) == 1):
+        return _digits(digest) if attribute.endswith("account_id") else f"lz-base-{digest[:16]}"
+    # Any other computed value: what AWS would report is unknowable, and made-up values mean
+    # something (a route's `instance_id` is a route to an instance; an SNS topic's FIFO scope is
+    # refused on a standard topic): the empty string is what the provider treats as "not set".
     return ""
 
 

@@ -171,15 +171,20 @@ def offline_copy(synthesized: dict[str, Any], *, state: dict[str, Any] | None = 
     for alias in missing_providers(synthesized, state or {}):
         region = alias if REGION_ALIAS.match(alias) else providers[0].get("region", "us-east-1")
         providers.append({"alias": alias, "region": region, **OFFLINE_PROVIDER_SETTINGS})
-    for named in offline.get("resource", {}).values():
+    drop_prevent_destroy(offline)
+    offline.setdefault("terraform", {})["backend"] = {"local": {"path": "terraform.tfstate"}}
+    return offline
+
+
+def drop_prevent_destroy(config: dict[str, Any]) -> None:
+    """Remove `prevent_destroy` from every resource of a stack meant for planning only."""
+    for named in config.get("resource", {}).values():
         for body in named.values():
             lifecycle = body.get("lifecycle")
             if isinstance(lifecycle, dict):
                 lifecycle.pop("prevent_destroy", None)
                 if not lifecycle:
                     body.pop("lifecycle")
-    offline.setdefault("terraform", {})["backend"] = {"local": {"path": "terraform.tfstate"}}
-    return offline
 
 
 REGION_ALIAS = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
@@ -266,11 +271,16 @@ class Terraform:
         plan_json.write_text(shown, encoding="utf-8")
         return StackPlan(directory.name, directory, plan_json, None, time.monotonic() - started)
 
-    def show_plan(self, directory: Path) -> tuple[str, str | None]:
-        """`init`, `plan` and `show -json`: (plan JSON text, None) or ("", what failed)."""
+    def show_plan(self, directory: Path, *, refresh: bool = False) -> tuple[str, str | None]:
+        """`init`, `plan` and `show -json`: (plan JSON text, None) or ("", what failed).
+
+        Offline plans never refresh (nothing to ask); live ones do (modules/review/live.py).
+        Neither takes the state lock: a plan writes no state.
+        """
+        refreshed = f"-refresh={'true' if refresh else 'false'}"
         steps = (
             ("init", "-input=false", "-no-color"),
-            ("plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"),
+            ("plan", "-input=false", "-no-color", "-lock=false", refreshed, "-out=tfplan"),
             ("show", "-json", "tfplan"),
         )
         for step in steps:
