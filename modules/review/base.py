@@ -118,8 +118,8 @@ def export(repo: Path, commit: str, target: Path) -> None:
         tar.extractall(target, filter="data")
 
 
-def cache_key(tree: str, tools: str, env: str | None) -> str:
-    digest = hashlib.sha256(f"{tree}\0{env or ''}\0{tools}".encode())
+def cache_key(tree: str, tools: str) -> str:
+    digest = hashlib.sha256(f"{tree}\0{tools}".encode())
     for source in (*PLAN_CODE, *BASE_CODE):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:32]
@@ -132,7 +132,6 @@ class BaseRequest:
     cache_dir: Path  # OUT/plan-cache (or --plan-cache); entries under base/
     work_dir: Path  # OUT/base: export, synthesized stacks, plans
     build_dir: Path
-    env: str | None = None
     workers: int = 2
 
 
@@ -150,7 +149,8 @@ def prepare_base(
     alone, keyed by the same offline config and state."""
     repo = repository_root(request.config_dir.resolve())
     commit, tree = resolve(repo, request.ref)
-    entry = request.cache_dir / "base" / cache_key(tree, tools, request.env)
+    # The whole base, whatever --env the head asks for: one entry serves every run against it.
+    entry = request.cache_dir / "base" / cache_key(tree, tools)
     if (entry / MANIFEST).is_file():
         _touch(entry)
         return _load(entry, request.ref, commit)
@@ -166,7 +166,7 @@ def prepare_base(
     if not config.is_dir():
         manifest = {"stacks": [], "protected": {}, "passes": 0, "note": f"; {request.config_dir} not in base"}
     else:
-        stacks = synthesize(config, request.work_dir / "synth", request.env, source)
+        stacks = synthesize(config, request.work_dir / "synth", None, source)
         note(f"base {request.ref}: synthesized {len(stacks)} stack(s) with the base's own code")
         synth_dir = request.work_dir / "synth"
         passes = _settle(request, terraform, schemas(), synth_dir, stacks, states, note, plans)

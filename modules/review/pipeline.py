@@ -154,7 +154,6 @@ def run_review(
                 cache_root,
                 options.out / "base",
                 build,
-                options.env,
                 options.workers,
             )
             side = prepare_base(

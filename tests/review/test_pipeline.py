@@ -67,7 +67,7 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, synth: Any = None) -> 
     monkeypatch.chdir(ROOT)
     if synth is not None:
         monkeypatch.setattr(
-            "modules.synth.synthesize_in_child", lambda d, o, only_env=None: synth(d, o, only_env)
+            "modules.synth.synthesize_in_child", lambda d, o, only_env=None, **_: synth(d, o, only_env)
         )
     return main(["review", *argv])
 

@@ -1,0 +1,146 @@
+"""`lz review --base REF`: the head planned against the state its base's plans leave behind.
+
+Real synthesis (the base with its own code, from a git commit), real Terraform, real checkov. The
+base side is made once per session and copied into each test's plan cache, as CI restores it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modules.cli import main
+from tests.support import ROOT
+
+pytestmark = [pytest.mark.synth, pytest.mark.terraform]
+PROJECT_FILES = ("modules", "policies", "environments", "main.py", "cdktf.json", "pyproject.toml")
+Files = dict[str, Any]
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git repository holding this checkout's code and the sample; its HEAD is the base."""
+    repo = tmp_path_factory.mktemp("base") / "repo"
+    repo.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__", "fixtures"))
+        else:
+            shutil.copy2(source, repo / name)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.email=lz@example.test", "-c", "user.name=lz", "commit", "-q", "-m", "base")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def base_cache(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The plan cache after a review of the unchanged sample: the base's states and plans."""
+    root = tmp_path_factory.mktemp("base-cache")
+    code = review(project, root / "out", root / "cache")
+    assert code == 0, (root / "out" / "report.md").read_text()[:3000]
+    return root / "cache"
+
+
+def review(repo: Path, out: Path, cache: Path, *extra: str) -> int:
+    args = ["review", "--dir", str(repo / "environments"), "--out", str(out), "--plan-cache", str(cache)]
+    return main([*args, "--base", "HEAD", *extra])
+
+
+def head(
+    project: Path, base_cache: Path, tmp_path: Path, edit: Callable[[Path], None], *extra: str
+) -> tuple[int, dict[str, Any], str]:
+    """Review the base's repository with `edit` applied to its working tree (not committed)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(project, repo)
+    edit(repo / "environments")
+    cache = tmp_path / "cache"
+    shutil.copytree(base_cache, cache)
+    out = tmp_path / "out"
+    code = review(repo, out, cache, *extra)
+    markdown = (out / "report.md").read_text()
+    return code, json.loads((out / "report.json").read_text()), markdown
+
+
+def destructive(data: dict[str, Any]) -> set[tuple[str, str, str]]:
+    return {
+        (change["action"], change["stack"], change["address"])
+        for change in data["changes"]
+        if change["action"] in ("replace", "destroy", "orphan")
+    }
+
+
+def failed(data: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(r["check_id"], r["stack"]) for r in data["results"] if r["status"] == "failed"}
+
+
+def test_an_unchanged_head_plans_to_zero_changes(
+    project: Path, base_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, data, markdown = head(project, base_cache, tmp_path, lambda envs: None)
+    assert code == 0, capsys.readouterr().err[-3000:]
+    assert data["changes"] == []  # not one create, update, replace or destroy
+    assert "base `HEAD`" in data["summary"]["prior_state"]
+    assert all(stack["plan_reused"] for stack in data["stacks"].values())  # the base's own plans
+    assert "Nothing is destroyed or replaced." in markdown
+
+
+def edit_yaml(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def destroy_everything(envs: Path) -> None:
+    edit_yaml(envs / "organization.yaml", "name: acme\n", "name: acme2\n")  # replaces the log buckets
+    edit_yaml(envs / "organization.yaml", "[ap-northeast-1, ap-northeast-3]", "[ap-northeast-1]")
+    edit_yaml(envs / "prod.yaml", "cidr: 10.10.0.0/16", "cidr: 10.40.0.0/16")  # replaces the VPC
+    (envs / "stg.yaml").unlink()
+
+
+def test_destructive_changes_are_named_and_fail_the_review(
+    project: Path, base_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, data, markdown = head(project, base_cache, tmp_path, destroy_everything)
+    assert code == 1, capsys.readouterr().err[-3000:]
+    changes = destructive(data)
+    # The estate rename replaces both log buckets (protected, prevent_destroy).
+    buckets = {address for action, stack, address in changes if stack == "log-archive"}
+    assert {"aws_s3_bucket.log-archive_log-bucket_D189E5CE"} <= buckets
+    assert ("replace", "prod", "aws_vpc.network_vpc_4E8F0223") in changes
+    # The removed region's resources are destroyed (Terraform could not: provider gone).
+    assert ("destroy", "prod", "aws_accessanalyzer_analyzer.access_analyzer_ap-northeast-3") in changes
+    # The deleted environment's resources would be orphaned.
+    assert ("orphan", "stg", "aws_vpc.network_vpc_4E8F0223") in changes
+    assert {
+        ("LZ_CHG_001", "log-archive"),
+        ("LZ_CHG_002", "prod"),
+        ("LZ_CHG_003", "prod"),
+        ("LZ_CHG_004", "stg"),
+    } <= failed(data)
+    top = markdown.split("<details", 1)[0]  # named before anything is folded
+    assert "What this change does" in top
+    for address in ("aws_vpc.network_vpc_4E8F0223", "aws_s3_bucket.log-archive_log-bucket_D189E5CE"):
+        assert address in top
+    vpc = next(c for c in data["changes"] if c["stack"] == "prod" and c["type"] == "aws_vpc")
+    assert vpc["replace_paths"] == ["cidr_block"]
+
+
+def test_one_environment_never_shows_the_others_destroyed(
+    project: Path, base_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, data, _ = head(project, base_cache, tmp_path, lambda envs: None, "--env", "prod")
+    assert code == 0, capsys.readouterr().err[-3000:]
+    assert set(data["stacks"]) == {"organization", "log-archive", "security", "prod"}
+    assert destructive(data) == set() and data["removed_stacks"] == []
