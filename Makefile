@@ -64,8 +64,14 @@ schema: install  ## regenerate the JSON Schemas under environments/schema/
 synth: install  ## synthesize every stack into cdktf.out/
 	$(RUN) lz synth
 
-review: install  ## the PR verdict on the sample estate: validate, synth, plan, checks, report
-	$(RUN) lz review --out review-out
+# The prior state: what REVIEW_BASE (default: the pull request's base, else where HEAD left the
+# default branch) would leave deployed. REVIEW_BASE=none plans every resource as a create.
+REVIEW_BASE ?= auto
+review: install  ## the PR verdict: validate, synth, plan against the base's state, checks, report
+	$(RUN) lz review --out review-out $(if $(filter none,$(REVIEW_BASE)),,--base $(REVIEW_BASE))
+
+drift: install  ## plan the deployed estate with refresh (needs AWS credentials): 0 none, 1 drift
+	$(RUN) lz drift --out drift-out
 
 e2e: install  ## deploy every stack into a local AWS emulator, re-plan, read back, fault tests
 	$(RUN) pytest tests/e2e -m e2e -ra $(PYTEST_ARGS)
@@ -77,6 +83,6 @@ bench: install  ## benchmarks (not timed tests): validate speed, review wall tim
 	$(RUN) python benchmarks/run.py
 
 clean:  ## remove build output (keeps state/)
-	rm -rf .build cdktf.out review-out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .build cdktf.out review-out drift-out .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install fmt lint typecheck unit test validate schema synth review e2e snapshots bench clean
+.PHONY: help install fmt lint typecheck unit test validate schema synth review drift e2e snapshots bench clean

@@ -42,6 +42,8 @@ CHECK_IDS = (CHECK_ID, PRODUCTION_ID, REGION_ID, ORPHAN_ID)
 Action = Literal["create", "update", "replace", "destroy", "orphan", "no-op", "read"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "destroy")
 DESTRUCTIVE = ("replace", "destroy", "orphan")
+STACK_STATE = "(stack state)"  # the address of a result about a whole stack's state
+ORPHANS_SHOWN = 5
 
 
 class Protected(StrictModel):
@@ -102,7 +104,7 @@ class ChangeSafety:
     def results(self, changes: list[Change], context: ChangeContext | None = None) -> list[Result]:
         """A failed result per unsafe change (see module doc), waived by a valid allow entry."""
         context = context or ChangeContext()
-        results = []
+        results = self._orphans([change for change in changes if change.action == "orphan"])
         for change in changes:
             found = self._judge(change, context)
             if found is None:
@@ -122,10 +124,31 @@ class ChangeSafety:
             results.append(self._waive(result, change.action))
         return results
 
+    def _orphans(self, changes: list[Change]) -> list[Result]:
+        """One result per removed stack (its resources are listed as changes, one by one)."""
+        by_stack: dict[str, list[str]] = {}
+        for change in changes:
+            by_stack.setdefault(change.stack, []).append(change.address)
+        return [
+            self._waive(
+                Result(
+                    source="change-safety",
+                    check_id=ORPHAN_ID,
+                    title=ORPHAN_TITLE,
+                    stack=stack,
+                    address=STACK_STATE,
+                    passed=False,
+                    message=_orphan_message(stack, addresses),
+                    severity="CRITICAL",
+                    guideline="policies/change_safety.yaml",
+                ),
+                "orphan",
+            )
+            for stack, addresses in by_stack.items()
+        ]
+
     def _judge(self, change: Change, context: ChangeContext) -> tuple[str, str, str] | None:
-        if change.action == "orphan":
-            return ORPHAN_ID, ORPHAN_TITLE, _orphan_message(change)
-        if change.action not in DESTRUCTIVE:
+        if change.action not in DESTRUCTIVE or change.action == "orphan":
             return None
         if change.region_removed:
             return REGION_ID, REGION_TITLE, _region_message(change)
@@ -162,11 +185,12 @@ def _forced(change: Change) -> str:
     return f" (forced by {', '.join(change.replace_paths)})" if change.replace_paths else ""
 
 
-def _orphan_message(change: Change) -> str:
+def _orphan_message(stack: str, addresses: list[str]) -> str:
+    shown = ", ".join(addresses[:ORPHANS_SHOWN]) + (", …" if len(addresses) > ORPHANS_SHOWN else "")
     return (
-        f"stack {change.stack} is no longer in the config but its state holds this resource: no "
-        "Terraform run would manage or destroy it again. Destroy the stack first (with its config "
-        f"still present: `cdktf destroy {change.stack}`), or allow the orphaning knowingly"
+        f"stack {stack} is no longer in the config but its state holds {len(addresses)} resource(s) "
+        f"({shown}): no Terraform run would manage or destroy them again. Destroy the stack first "
+        f"(with its config still present: `cdktf destroy {stack}`), or allow the orphaning knowingly"
     )
 
 

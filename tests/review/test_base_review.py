@@ -123,6 +123,7 @@ def test_destructive_changes_are_named_and_fail_the_review(
     assert ("destroy", "prod", "aws_accessanalyzer_analyzer.access_analyzer_ap-northeast-3") in changes
     # The deleted environment's resources would be orphaned.
     assert ("orphan", "stg", "aws_vpc.network_vpc_4E8F0223") in changes
+    assert ("LZ_CHG_004", "stg") in failed(data)  # one result for the stack, all resources listed
     assert {
         ("LZ_CHG_001", "log-archive"),
         ("LZ_CHG_002", "prod"),

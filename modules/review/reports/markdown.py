@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
+from modules.review.change_safety import Change
 from modules.review.verdict import Review
 
 MAX_CHARS = 60_000  # margin under GitHub's 65,536 for the workflow's own header
@@ -82,21 +83,34 @@ def _summary(review: Review) -> str:
 
 
 def _destructive(review: Review, cap: int | None) -> str:
-    """What this change does that cannot be undone: every destroy, replace and orphan, by name."""
+    """What this change does that cannot be undone: every replace and destroy by name, one row per
+    stack, action and resource type (replaces first), and per removed stack how many resources its
+    state would leave orphaned."""
+    order = {"replace": 0, "destroy": 1}
+    groups: dict[tuple[int, int, str, str], list[Change]] = {}
+    stacks = {stack: index for index, stack in enumerate(review.stacks)}
+    for change in review.destructive:
+        if change.action in order:
+            key = (order[change.action], stacks.get(change.stack, len(stacks)), change.stack, change.type)
+            groups.setdefault(key, []).append(change)
     rows = [
         [
-            change.action,
-            f"`{change.stack}`",
-            f"`{change.address}`",
-            ", ".join(f"`{path}`" for path in change.replace_paths) or "—",
-            review.config_files.get(change.stack, ""),
+            changes[0].action,
+            f"`{stack}`",
+            ", ".join(f"`{change.address}`" for change in changes),
+            ", ".join(sorted({f"`{path}`" for change in changes for path in change.replace_paths})) or "—",
+            review.config_files.get(stack, ""),
         ]
-        for change in review.destructive
+        for (_, _, stack, _), changes in sorted(groups.items())
     ]
+    for stack in review.removed_stacks:
+        orphans = review.change_counts(stack)["orphan"]
+        rows.append(["orphan", f"`{stack}`", f"all {orphans} resource(s) in its state", "—", "(removed)"])
     if not rows:
         return "### What this change does\n\nNothing is destroyed or replaced."
-    body = table(["Action", "Stack", "Resource", "Forces replacement", "Config"], rows, cap)
-    return f"### What this change does: {len(rows)} destroy/replace/orphan\n\n{body}"
+    total = len(review.destructive)
+    body = table(["Action", "Stack", "Resources", "Forces replacement", "Config"], rows, cap)
+    return f"### What this change does: {total} resource(s) destroyed, replaced or orphaned\n\n{body}"
 
 
 def _failed(review: Review, cap: int | None) -> str:
