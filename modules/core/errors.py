@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,3 +46,27 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+# Values echoed in messages are cut to this many characters, with the full length shown: a
+# pasted certificate or a 5 MB line must not flood the terminal or the CI log.
+MAX_SHOWN_CHARS = 60
+_YAML_WORDS = {None: "null", True: "true", False: "false"}
+
+
+def show(value: object) -> str:
+    """A value as the user wrote it in YAML: `null`, `true`, `.inf`, 'text' (cut when long)."""
+    if value is None or isinstance(value, bool):
+        return _YAML_WORDS[value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    if isinstance(value, dict | list | tuple):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return str(value) if isinstance(value, int | float) else cut(str(value))
+
+
+def cut(text: str) -> str:
+    """'text' quoted; beyond MAX_SHOWN_CHARS the start only, then the full length."""
+    if len(text) <= MAX_SHOWN_CHARS:
+        return repr(text)
+    return f"{text[:MAX_SHOWN_CHARS]!r}... ({len(text)} characters)"
