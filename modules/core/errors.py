@@ -60,8 +60,11 @@ def show(value: object) -> str:
         return _YAML_WORDS[value]
     if isinstance(value, float) and not math.isfinite(value):
         return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
-    if isinstance(value, dict | list | tuple):
-        return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        text = "[" + ", ".join(show(item) for item in value[:MAX_SHOWN_CHARS]) + "]"
+        return text if len(text) <= MAX_SHOWN_CHARS else f"{text[:MAX_SHOWN_CHARS]}... ({len(value)} items)"
     return str(value) if isinstance(value, int | float) else cut(str(value))
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from modules.core.errors import show
+
 # Commercial regions (2025). A region outside this list is almost always a typo.
 KNOWN_REGIONS: tuple[str, ...] = (
     "af-south-1",
@@ -58,6 +60,9 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za
 
 
 def _custom(kind: str, message: str, **context: object) -> PydanticCustomError:
+    # `value` is shown as YAML spells it (null, true, 'text'), cut when long: never Python's None.
+    if "value" in context:
+        context["value"] = show(context["value"])
     return PydanticCustomError(kind, message, dict(context))
 
 
@@ -72,7 +77,7 @@ def _account_id(value: object) -> object:
         )
     if not isinstance(value, str) or not _ACCOUNT_ID.match(value):
         raise _custom(
-            "account_id", "'{value}' is not an AWS account id (expected exactly 12 digits)", value=value
+            "account_id", "{value} is not an AWS account id (expected exactly 12 digits)", value=value
         )
     return value
 
@@ -85,7 +90,7 @@ def _region(value: object) -> object:
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         raise _custom(
             "region",
-            "'{value}' is not an AWS region (expected e.g. ap-northeast-1{suggestion})",
+            "{value} is not an AWS region (expected e.g. ap-northeast-1{suggestion})",
             value=value,
             suggestion=suggestion,
         )
@@ -94,20 +99,20 @@ def _region(value: object) -> object:
 
 def _cidr(value: object) -> object:
     if not isinstance(value, str):
-        raise _custom("cidr", "{value} is not a CIDR block (expected e.g. 10.0.0.0/16)", value=repr(value))
+        raise _custom("cidr", "{value} is not a CIDR block (expected e.g. 10.0.0.0/16)", value=value)
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as error:
         raise _custom(
             "cidr",
-            "'{value}' is not a valid IPv4 CIDR block: {reason} (expected e.g. 10.0.0.0/16)",
+            "{value} is not a valid IPv4 CIDR block: {reason} (expected e.g. 10.0.0.0/16)",
             value=value,
             reason=str(error),
         ) from None
     if not 16 <= network.prefixlen <= 24:
         raise _custom(
             "cidr_size",
-            "'{value}' has prefix /{prefix} (expected /16 to /24, the "
+            "{value} has prefix /{prefix} (expected /16 to /24, the "
             "range AWS allows for a VPC and that leaves room for subnets)",
             value=value,
             prefix=network.prefixlen,
@@ -118,7 +123,7 @@ def _cidr(value: object) -> object:
 def _pattern(kind: str, regex: re.Pattern[str], expected: str):  # type: ignore[no-untyped-def]
     def check(value: object) -> object:
         if not isinstance(value, str) or not regex.match(value):
-            raise _custom(kind, "{value} is not valid (expected " + expected + ")", value=repr(value))
+            raise _custom(kind, "{value} is not valid (expected " + expected + ")", value=value)
         return value
 
     return check
@@ -163,7 +168,7 @@ def _unique(values: list[str]) -> list[str]:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise _custom("duplicate", "'{value}' is listed twice (expected each value once)", value=value)
+            raise _custom("duplicate", "{value} is listed twice (expected each value once)", value=value)
         seen.add(value)
     return values
 
