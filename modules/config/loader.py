@@ -100,7 +100,9 @@ def _renames_are_guarded(
             continue
         problem = None
         if old == name:
-            problem = f"'{old}' is this environment's own name (expected the previous name, or no renamed_from)"
+            problem = (
+                f"'{old}' is this environment's own name (expected the previous name, or no renamed_from)"
+            )
         elif old in environments:
             problem = (
                 f"environment '{old}' still exists in {sources[old].name} (expected renamed_from to name "

@@ -139,7 +139,9 @@ _FORMATTERS: dict[str, Callable[[Any, dict[str, Any]], str]] = {
     "finite_number": lambda value, _: f"{show(value)} is not a finite number (expected a number like 5000)",
 }
 for _kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-    _FORMATTERS[_kind] = lambda value, ctx: (f"{show(value)} is out of range (expected {_expected_ordinal(ctx)})")
+    _FORMATTERS[_kind] = lambda value, ctx: (
+        f"{show(value)} is out of range (expected {_expected_ordinal(ctx)})"
+    )
 for _kind in ("too_short", "too_long"):
     _FORMATTERS[_kind] = lambda _, ctx, kind=_kind: _length(kind, ctx)  # type: ignore[misc]
 for _kind in ("string_too_short", "string_too_long"):
@@ -178,6 +180,8 @@ _OWN_ERROR_KINDS = (
     "iam_role",
     "ou_name",
     "duplicate",
+    "retention_days",
+    "time_zone",
 )
 
 

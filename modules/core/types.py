@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from modules.core.errors import show
+from modules.core.provider_enums import accepted
 
 # Commercial regions (2025). A region outside this list is almost always a typo.
 KNOWN_REGIONS: tuple[str, ...] = (
@@ -158,8 +160,41 @@ IamRoleName = Annotated[
         _pattern("iam_role_name", _IAM_ROLE_NAME, "an IAM role name: up to 64 of letters, digits and +=,.@_-")
     ),
 ]
-# Log retention in days: one year is the floor everywhere (LOG-3).
-RetentionDays = Annotated[int, Field(ge=365, le=3653)]
+# Log retention in days: one year is the floor everywhere (LOG-3), and CloudWatch Logs takes only
+# the values its provider lists (548 days, say, fails `terraform plan`). The same days set the S3
+# expiry and Object Lock of the log buckets, which take any whole number: the list is the limit.
+MIN_RETENTION_DAYS = 365
+
+
+def retention_values() -> tuple[int, ...]:
+    days = accepted("aws_cloudwatch_log_group.retention_in_days")
+    return tuple(day for day in days if isinstance(day, int) and day >= MIN_RETENTION_DAYS)
+
+
+def _retention_days(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value  # the int type check reports it
+    allowed = retention_values()
+    if value not in allowed:
+        below = value < MIN_RETENTION_DAYS
+        reason = "below the one-year floor (LOG-3)" if below else "not a period CloudWatch Logs offers"
+        nearest = min((day for day in allowed if day >= value), default=allowed[-1])
+        raise _custom(
+            "retention_days",
+            "{value} days is {reason} (expected one of {allowed}; nearest: {nearest})",
+            value=value,
+            reason=reason,
+            allowed=", ".join(map(str, allowed)),
+            nearest=nearest,
+        )
+    return value
+
+
+RetentionDays = Annotated[
+    int,
+    AfterValidator(_retention_days),
+    WithJsonSchema({"type": "integer", "enum": list(retention_values())}),
+]
 # Session durations are ISO 8601 hours, as Identity Center takes them.
 SessionDuration = Literal["PT1H", "PT2H", "PT4H", "PT8H", "PT12H"]
 
@@ -179,3 +214,33 @@ UniqueList = AfterValidator(_unique)
 def listed_twice(values: list[str]) -> list[str]:
     """The values that occur more than once, sorted: for data tables whose names must be unique."""
     return sorted({value for value in values if values.count(value) > 1})
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """IANA zone names from the pinned `tzdata` package (its IANA_VERSION is the data version),
+    not the machine's /usr/share/zoneinfo: every machine and CI runner then agrees."""
+    import importlib.resources
+
+    return frozenset(importlib.resources.files("tzdata").joinpath("zones").read_text().split())
+
+
+def _time_zone(value: object) -> object:
+    if not isinstance(value, str):
+        return value  # the str type check reports it
+    if value not in time_zones():
+        from difflib import get_close_matches
+
+        hint = get_close_matches(value, sorted(time_zones()), n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise _custom(
+            "time_zone",
+            "{value} is not an IANA time zone (expected e.g. Asia/Tokyo or UTC{suggestion})",
+            value=value,
+            suggestion=suggestion,
+        )
+    return value
+
+
+# Maintenance windows take IANA zone names; anything else AWS refuses at apply.
+TimeZone = Annotated[str, AfterValidator(_time_zone), WithJsonSchema({"type": "string"})]

@@ -51,7 +51,9 @@ def accounts_are_unique(estate: Estate) -> Iterator[Finding]:
     for key, label, declared, expected in clashes:
         for value, places in declared.items():
             for source, loc in places if len(places) > 1 else ():
-                others = ", ".join(_declared_by(s, other) for s, other in places if (s, other) != (source, loc))
+                others = ", ".join(
+                    _declared_by(s, other) for s, other in places if (s, other) != (source, loc)
+                )
                 yield Finding(source, (*loc, key), f"{label} {value} is also used by {others} ({expected})")
 
 
