@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from modules.core.errors import ConfigIssue, Loc, format_loc, show
+from modules.core.errors import ConfigIssue, Loc, cut, format_loc, show
 from modules.core.yaml_loader import LoadedYaml
 
 
@@ -158,7 +158,7 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         allowed = allowed_keys(model, loc[:-1])
         close = get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown key '{loc[-1]}' ({hint}expected one of: {', '.join(allowed)})"
+        return f"unknown key {cut(str(loc[-1]))} ({hint}expected one of: {', '.join(allowed)})"
     if kind == "missing":
         return f"required key '{loc[-1]}' is missing"
     formatter = _FORMATTERS.get(kind)

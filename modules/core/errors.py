@@ -14,7 +14,8 @@ def format_loc(loc: Loc) -> str:
     """`('network', 'subnets', 0, 'cidr')` -> `network.subnets[0].cidr`."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        name = str(part) if len(str(part)) <= MAX_SHOWN_CHARS else f"{str(part)[:MAX_SHOWN_CHARS]}..."
+        text += f"[{part}]" if isinstance(part, int) else (f".{name}" if text else name)
     return text or "<document>"
 
 
@@ -42,9 +43,10 @@ class ConfigError(Exception):
 
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible: shorter and clickable in editors."""
+    # The folder is resolved, not the file: a symbolic link is named as itself, not its target.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)
 
 

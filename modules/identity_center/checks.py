@@ -155,7 +155,7 @@ def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
         yield Finding(
             "organization",
             ("identity_center", "groups", index, "members"),
-            f"group '{group.name}' has {_people(len(group.members))} and holds Administrators in "
+            f"group '{group.name}' has {_people(len({m.lower() for m in group.members}))} and holds Administrators in "
             f"{', '.join(sorted(set(accounts)))} (expected at least {MIN_ADMINISTRATORS} people; IAM-2)",
         )
 

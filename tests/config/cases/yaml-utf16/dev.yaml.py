@@ -1,0 +1,5 @@
+from pathlib import Path
+
+
+def content():
+    return "name: dev\n".encode("utf-16")
