@@ -152,10 +152,11 @@ def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
             short.setdefault(index, []).append(str(account))
     for index, accounts in sorted(short.items()):
         group = declared[index]
+        people = _people(len({member.lower() for member in group.members}))
         yield Finding(
             "organization",
             ("identity_center", "groups", index, "members"),
-            f"group '{group.name}' has {_people(len({m.lower() for m in group.members}))} and holds Administrators in "
+            f"group '{group.name}' has {people} and holds Administrators in "
             f"{', '.join(sorted(set(accounts)))} (expected at least {MIN_ADMINISTRATORS} people; IAM-2)",
         )
 

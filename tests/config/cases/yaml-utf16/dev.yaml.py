@@ -1,5 +1,2 @@
-from pathlib import Path
-
-
 def content():
     return "name: dev\n".encode("utf-16")
