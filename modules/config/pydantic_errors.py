@@ -181,6 +181,7 @@ _OWN_ERROR_KINDS = (
     "ou_name",
     "duplicate",
     "retention_days",
+    "budget_quota",
     "time_zone",
 )
 

@@ -233,8 +233,29 @@ def member_accounts_are_guarded(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+# IAM role names: at most 64 characters. The environment stacks name resources `<estate>-<env>-...`;
+# the longest IAM role suffix is the flow log delivery role's (modules/network/construct.py).
+MAX_ROLE_NAME = 64
+LONGEST_ROLE_SUFFIX = "-vpc-flow-logs"
+
+
+def environment_role_names_fit(estate: Estate) -> Iterator[Finding]:
+    """`<estate>-<env>-vpc-flow-logs` must be a valid IAM role name once both names are put in."""
+    for name in estate.environments:
+        role = f"{estate.organization.name}-{name}{LONGEST_ROLE_SUFFIX}"
+        if len(role) > MAX_ROLE_NAME:
+            yield Finding(
+                name,
+                ("name",),
+                f"IAM role name '{role}' would have {len(role)} characters (expected at most "
+                f"{MAX_ROLE_NAME}: shorten this environment's name or the estate's, "
+                f"'{estate.organization.name}')",
+            )
+
+
 CHECKS = (
     accounts_are_unique,
+    environment_role_names_fit,
     environments_reference_declared_ous,
     ou_paths_are_unique,
     regions_are_approved,
