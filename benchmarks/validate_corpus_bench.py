@@ -53,10 +53,11 @@ def run_validate(directory: Path) -> tuple[int, float, float, float, str]:
 def near_limits() -> dict[str, Callable[[], bytes]]:
     """Files that pass every parsing limit with the least room to spare."""
     nodes = limits.MAX_NODES - 3
+    depth = limits.MAX_DEPTH - 1
     return {
         "max-nodes": lambda: b"name: [" + b"1," * nodes + b"]\n",
         "max-file-bytes": lambda: b"name: dev\n" + b"#" * (limits.MAX_FILE_BYTES - 11) + b"\n",
-        "max-depth": lambda: b"name: " + b"[" * (limits.MAX_DEPTH - 1) + b"]" * (limits.MAX_DEPTH - 1) + b"\n",
+        "max-depth": lambda: b"name: " + b"[" * depth + b"]" * depth + b"\n",
         "max-value": lambda: b"name: " + b"x" * limits.MAX_SCALAR_CHARS + b"\n",
         "max-alias-expansion": lambda: (
             b"base: &b [1]\nuses:\n" + b"  - *b\n" * (limits.MAX_ALIAS_EXPANSION // 2) + b"name: dev\n"
