@@ -31,8 +31,9 @@ SAMPLE_SECONDS = 1.0
 def run_validate(directory: Path) -> tuple[int, float, float, float, str]:
     """(exit code, wall seconds, CPU seconds, peak RSS in MB, stderr) of one fresh `lz validate`.
 
-    CPU time is printed beside wall time: on a shared machine under load, wall time measures the
-    neighbours; CPU time is what this input costs."""
+    The time targets are judged on CPU time (user + system): `lz validate` is one thread, so on
+    an idle machine its wall time is its CPU time, while on a shared machine under load the wall
+    time measures the neighbours. Wall time is printed beside it, with the load average."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
@@ -71,8 +72,8 @@ def measure(label: str, directory: Path, *, bad: bool, budget: float) -> bool:
     problems = []
     if rss > MAX_RSS_MB:
         problems.append(f"RSS {rss:.0f} MB > {MAX_RSS_MB}")
-    if seconds > budget:
-        problems.append(f"{seconds:.2f}s > {budget}s (load average {os.getloadavg()[0]:.1f})")
+    if cpu > budget:
+        problems.append(f"{cpu:.2f}s CPU > {budget}s")
     if bad and code != 2:
         problems.append(f"exit {code} (expected 2)")
     if "internal error:" in stderr:
@@ -98,7 +99,7 @@ def main() -> int:
             (target / "dev.yaml").write_bytes(content())
             results.append(measure(name, target, bad=True, budget=MAX_SECONDS))
     failed = results.count(False)
-    print(f"{len(results) - failed}/{len(results)} within targets")
+    print(f"{len(results) - failed}/{len(results)} within targets (load average {os.getloadavg()[0]:.1f})")
     return 1 if failed else 0
 
 
