@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from modules.core.base import StrictModel
 from modules.core.types import Email, UniqueList
 
 Percent = Annotated[int, Field(ge=1, le=1000)]
+# AWS Budgets quota: at most 5 notifications per budget; each threshold here is one notification.
+MAX_NOTIFICATIONS = 5
 
 
 class BudgetConfig(StrictModel):
@@ -22,3 +25,16 @@ class BudgetConfig(StrictModel):
         "Budgets reports have no API).",
     )
     emails: Annotated[list[Email], UniqueList] = Field(min_length=1, max_length=10)
+
+    @model_validator(mode="after")
+    def _within_notification_quota(self) -> BudgetConfig:
+        count = len(self.actual_thresholds_percent) + len(self.forecast_thresholds_percent)
+        if count > MAX_NOTIFICATIONS:
+            raise PydanticCustomError(
+                "budget_quota",
+                "{count} thresholds in all would be {count} budget notifications (expected at most "
+                "{limit} across actual_thresholds_percent and forecast_thresholds_percent; the AWS "
+                "Budgets quota)",
+                {"count": count, "limit": MAX_NOTIFICATIONS},
+            )
+        return self

@@ -46,7 +46,9 @@ def _directory_issues(directory: Path) -> list[ConfigIssue]:
             )
         ]
     issues = []
-    if not (directory / ORGANIZATION_FILE).is_file():
+    organization = directory / ORGANIZATION_FILE
+    # A directory or a broken link in its place is reported at the file, by load_yaml.
+    if not organization.exists() and not organization.is_symlink():
         issues.append(
             ConfigIssue(
                 name,
@@ -69,6 +71,54 @@ def _directory_issues(directory: Path) -> list[ConfigIssue]:
     return issues
 
 
+def _name_matches_file(env: EnvironmentConfig, source: LoadedYaml) -> ConfigIssue | None:
+    """The file name is the environment's identity: its stack, and so its Terraform state.
+
+    A `name` that differs would silently rename the stack and orphan the state of the old one;
+    a rename is explicit instead: the file is renamed too, and `renamed_from` names the old one.
+    """
+    stem = source.path.name.rsplit(".", 1)[0]
+    if env.name == stem:
+        return None
+    return source.issue(
+        ("name",),
+        f"'{env.name}' does not match the file name {source.path.name} (expected name: {stem}; "
+        f"to rename the environment, rename the file to {env.name}.yaml and set renamed_from: {stem}, "
+        "so the review can check that the state of the old stack is moved, not orphaned)",
+    )
+
+
+def _renames_are_guarded(
+    environments: dict[str, EnvironmentConfig], sources: dict[str, LoadedYaml]
+) -> list[ConfigIssue]:
+    """`renamed_from` names an environment that no longer exists, and only one renames from it."""
+    issues = []
+    claimed: dict[str, str] = {}
+    for name, env in sorted(environments.items()):
+        old = env.renamed_from
+        if old is None:
+            continue
+        problem = None
+        if old == name:
+            problem = (
+                f"'{old}' is this environment's own name (expected the previous name, or no renamed_from)"
+            )
+        elif old in environments:
+            problem = (
+                f"environment '{old}' still exists in {sources[old].name} (expected renamed_from to name "
+                "an environment whose file was renamed to this one)"
+            )
+        elif old in claimed:
+            problem = (
+                f"environment '{claimed[old]}' is already renamed from '{old}' (expected one environment "
+                "to take over its state)"
+            )
+        claimed.setdefault(old, name)
+        if problem:
+            issues.append(sources[name].issue(("renamed_from",), problem))
+    return issues
+
+
 def _load_environments(
     paths: list[Path], sources: dict[str, LoadedYaml], issues: list[ConfigIssue]
 ) -> dict[str, EnvironmentConfig]:
@@ -78,6 +128,10 @@ def _load_environments(
         issues.extend(parse_issues)
         env = _validate(EnvironmentConfig, source, issues)
         if env is None:
+            continue
+        name_issue = _name_matches_file(env, source)
+        if name_issue is not None:
+            issues.append(name_issue)
             continue
         if env.name in environments:
             first = sources[env.name].name
@@ -104,6 +158,7 @@ def load_estate(directory: Path, *, only_env: str | None = None) -> Estate:
     organization = _validate(OrganizationConfig, org_source, issues)
     sources: dict[str, LoadedYaml] = {}
     environments = _load_environments(environment_files(directory), sources, issues)
+    issues.extend(_renames_are_guarded(environments, sources))
     if only_env is not None and only_env not in environments and not issues:
         known = ", ".join(sorted(environments))
         raise ConfigError(

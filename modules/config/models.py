@@ -81,7 +81,12 @@ class Overrides(StrictModel):
 class EnvironmentConfig(StrictModel):
     """One environment (`environments/<name>.yaml`): its account and what runs in it."""
 
-    name: Name
+    name: Name = Field(description="The environment and its stack; the same as the file name.")
+    renamed_from: Name | None = Field(
+        default=None,
+        description="The previous name, in the change that renames the environment (and its file): the "
+        "stack is renamed, so its Terraform state must be moved, not orphaned. Remove it afterwards.",
+    )
     stage: Literal["production", "staging", "development"]
     account: Account
     organizational_unit: str = Field(description="OU path, e.g. 'Workloads/Prod'.")

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from modules.core.errors import ConfigIssue, Loc, format_loc
+from modules.core.errors import ConfigIssue, Loc, cut, format_loc, show
 from modules.core.yaml_loader import LoadedYaml
 
 
@@ -107,14 +107,19 @@ def _length(kind: str, context: dict[str, Any]) -> str:
 
 
 def _got(expected: str) -> Callable[[Any, dict[str, Any]], str]:
-    return lambda value, _: f"got {_type_name(value)} {value!r} (expected {expected})"
+    def message(value: Any, _: dict[str, Any]) -> str:
+        if value is None or isinstance(value, dict | list):
+            return f"got {_type_name(value)} (expected {expected})"
+        return f"got {_type_name(value)} {show(value)} (expected {expected})"
+
+    return message
 
 
 # error type -> message built from (input value, pydantic context)
 _FORMATTERS: dict[str, Callable[[Any, dict[str, Any]], str]] = {
-    "literal_error": lambda value, ctx: f"{value!r} is not allowed (expected {ctx.get('expected')})",
+    "literal_error": lambda value, ctx: f"{show(value)} is not allowed (expected {ctx.get('expected')})",
     "string_pattern_mismatch": lambda value, ctx: (
-        f"{value!r} does not have the expected form (expected to match {ctx.get('pattern')})"
+        f"{show(value)} does not have the expected form (expected to match {ctx.get('pattern')})"
     ),
     "model_type": lambda value, _: f"got {_type_name(value)} (expected a mapping of settings)",
     "dict_type": lambda value, _: f"got {_type_name(value)} (expected a mapping of settings)",
@@ -131,14 +136,17 @@ _FORMATTERS: dict[str, Callable[[Any, dict[str, Any]], str]] = {
         f"{ctx.get('tag')!r} is not a known {ctx.get('discriminator')} (expected {ctx.get('expected_tags')})"
     ),
     "value_error": lambda _, ctx: str(ctx.get("error")),
+    "finite_number": lambda value, _: f"{show(value)} is not a finite number (expected a number like 5000)",
 }
 for _kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-    _FORMATTERS[_kind] = lambda value, ctx: (f"{value!r} is out of range (expected {_expected_ordinal(ctx)})")
+    _FORMATTERS[_kind] = lambda value, ctx: (
+        f"{show(value)} is out of range (expected {_expected_ordinal(ctx)})"
+    )
 for _kind in ("too_short", "too_long"):
     _FORMATTERS[_kind] = lambda _, ctx, kind=_kind: _length(kind, ctx)  # type: ignore[misc]
 for _kind in ("string_too_short", "string_too_long"):
     _FORMATTERS[_kind] = lambda value, ctx: (
-        f"{value!r} has the wrong length (expected {ctx.get('min_length', 0)} to "
+        f"{show(value)} has the wrong length (expected {ctx.get('min_length', 0)} to "
         f"{ctx.get('max_length', 'any number of')} characters)"
     )
 
@@ -150,7 +158,7 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         allowed = allowed_keys(model, loc[:-1])
         close = get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown key '{loc[-1]}' ({hint}expected one of: {', '.join(allowed)})"
+        return f"unknown key {cut(str(loc[-1]))} ({hint}expected one of: {', '.join(allowed)})"
     if kind == "missing":
         return f"required key '{loc[-1]}' is missing"
     formatter = _FORMATTERS.get(kind)
@@ -158,7 +166,7 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         return formatter(value, dict(error.get("ctx", {})))
     if kind.startswith(_OWN_ERROR_KINDS):
         return error["msg"]
-    return f"{error['msg']} (got {value!r})"
+    return f"{error['msg']} (got {show(value)})"
 
 
 # Custom errors raised by modules/core/types.py already read as full sentences.
@@ -172,6 +180,9 @@ _OWN_ERROR_KINDS = (
     "iam_role",
     "ou_name",
     "duplicate",
+    "retention_days",
+    "budget_quota",
+    "time_zone",
 )
 
 

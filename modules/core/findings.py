@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from modules.core.errors import Loc
+from modules.core.errors import Loc, cut
 
 
 @dataclass(frozen=True)
@@ -23,4 +23,4 @@ def unknown_reference(kind: str, value: str, known: list[str]) -> str:
     """`'Workloads/Prd' is not a declared OU (did you mean 'Workloads/Prod'? known: ...)`."""
     close = get_close_matches(value, known, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"'{value}' is not a declared {kind} ({hint}known: {', '.join(known) or 'none'})"
+    return f"{cut(value)} is not a declared {kind} ({hint}known: {', '.join(known) or 'none'})"

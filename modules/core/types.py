@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from modules.core.errors import show
+from modules.core.provider_enums import accepted
 
 # Commercial regions (2025). A region outside this list is almost always a typo.
 KNOWN_REGIONS: tuple[str, ...] = (
@@ -58,6 +62,9 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za
 
 
 def _custom(kind: str, message: str, **context: object) -> PydanticCustomError:
+    # `value` is shown as YAML spells it (null, true, 'text'), cut when long: never Python's None.
+    if "value" in context:
+        context["value"] = show(context["value"])
     return PydanticCustomError(kind, message, dict(context))
 
 
@@ -72,7 +79,7 @@ def _account_id(value: object) -> object:
         )
     if not isinstance(value, str) or not _ACCOUNT_ID.match(value):
         raise _custom(
-            "account_id", "'{value}' is not an AWS account id (expected exactly 12 digits)", value=value
+            "account_id", "{value} is not an AWS account id (expected exactly 12 digits)", value=value
         )
     return value
 
@@ -85,7 +92,7 @@ def _region(value: object) -> object:
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         raise _custom(
             "region",
-            "'{value}' is not an AWS region (expected e.g. ap-northeast-1{suggestion})",
+            "{value} is not an AWS region (expected e.g. ap-northeast-1{suggestion})",
             value=value,
             suggestion=suggestion,
         )
@@ -94,20 +101,20 @@ def _region(value: object) -> object:
 
 def _cidr(value: object) -> object:
     if not isinstance(value, str):
-        raise _custom("cidr", "{value} is not a CIDR block (expected e.g. 10.0.0.0/16)", value=repr(value))
+        raise _custom("cidr", "{value} is not a CIDR block (expected e.g. 10.0.0.0/16)", value=value)
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as error:
         raise _custom(
             "cidr",
-            "'{value}' is not a valid IPv4 CIDR block: {reason} (expected e.g. 10.0.0.0/16)",
+            "{value} is not a valid IPv4 CIDR block: {reason} (expected e.g. 10.0.0.0/16)",
             value=value,
             reason=str(error),
         ) from None
     if not 16 <= network.prefixlen <= 24:
         raise _custom(
             "cidr_size",
-            "'{value}' has prefix /{prefix} (expected /16 to /24, the "
+            "{value} has prefix /{prefix} (expected /16 to /24, the "
             "range AWS allows for a VPC and that leaves room for subnets)",
             value=value,
             prefix=network.prefixlen,
@@ -118,7 +125,7 @@ def _cidr(value: object) -> object:
 def _pattern(kind: str, regex: re.Pattern[str], expected: str):  # type: ignore[no-untyped-def]
     def check(value: object) -> object:
         if not isinstance(value, str) or not regex.match(value):
-            raise _custom(kind, "{value} is not valid (expected " + expected + ")", value=repr(value))
+            raise _custom(kind, "{value} is not valid (expected " + expected + ")", value=value)
         return value
 
     return check
@@ -153,8 +160,41 @@ IamRoleName = Annotated[
         _pattern("iam_role_name", _IAM_ROLE_NAME, "an IAM role name: up to 64 of letters, digits and +=,.@_-")
     ),
 ]
-# Log retention in days: one year is the floor everywhere (LOG-3).
-RetentionDays = Annotated[int, Field(ge=365, le=3653)]
+# Log retention in days: one year is the floor everywhere (LOG-3), and CloudWatch Logs takes only
+# the values its provider lists (548 days, say, fails `terraform plan`). The same days set the S3
+# expiry and Object Lock of the log buckets, which take any whole number: the list is the limit.
+MIN_RETENTION_DAYS = 365
+
+
+def retention_values() -> tuple[int, ...]:
+    days = accepted("aws_cloudwatch_log_group.retention_in_days")
+    return tuple(day for day in days if isinstance(day, int) and day >= MIN_RETENTION_DAYS)
+
+
+def _retention_days(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value  # the int type check reports it
+    allowed = retention_values()
+    if value not in allowed:
+        below = value < MIN_RETENTION_DAYS
+        reason = "below the one-year floor (LOG-3)" if below else "not a period CloudWatch Logs offers"
+        nearest = min((day for day in allowed if day >= value), default=allowed[-1])
+        raise _custom(
+            "retention_days",
+            "{value} days is {reason} (expected one of {allowed}; nearest: {nearest})",
+            value=value,
+            reason=reason,
+            allowed=", ".join(map(str, allowed)),
+            nearest=nearest,
+        )
+    return value
+
+
+RetentionDays = Annotated[
+    int,
+    AfterValidator(_retention_days),
+    WithJsonSchema({"type": "integer", "enum": list(retention_values())}),
+]
 # Session durations are ISO 8601 hours, as Identity Center takes them.
 SessionDuration = Literal["PT1H", "PT2H", "PT4H", "PT8H", "PT12H"]
 
@@ -163,7 +203,7 @@ def _unique(values: list[str]) -> list[str]:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise _custom("duplicate", "'{value}' is listed twice (expected each value once)", value=value)
+            raise _custom("duplicate", "{value} is listed twice (expected each value once)", value=value)
         seen.add(value)
     return values
 
@@ -174,3 +214,33 @@ UniqueList = AfterValidator(_unique)
 def listed_twice(values: list[str]) -> list[str]:
     """The values that occur more than once, sorted: for data tables whose names must be unique."""
     return sorted({value for value in values if values.count(value) > 1})
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """IANA zone names from the pinned `tzdata` package (its IANA_VERSION is the data version),
+    not the machine's /usr/share/zoneinfo: every machine and CI runner then agrees."""
+    import importlib.resources
+
+    return frozenset(importlib.resources.files("tzdata").joinpath("zones").read_text().split())
+
+
+def _time_zone(value: object) -> object:
+    if not isinstance(value, str):
+        return value  # the str type check reports it
+    if value not in time_zones():
+        from difflib import get_close_matches
+
+        hint = get_close_matches(value, sorted(time_zones()), n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise _custom(
+            "time_zone",
+            "{value} is not an IANA time zone (expected e.g. Asia/Tokyo or UTC{suggestion})",
+            value=value,
+            suggestion=suggestion,
+        )
+    return value
+
+
+# Maintenance windows take IANA zone names; anything else AWS refuses at apply.
+TimeZone = Annotated[str, AfterValidator(_time_zone), WithJsonSchema({"type": "string"})]

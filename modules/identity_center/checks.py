@@ -111,21 +111,54 @@ def applications_are_unique(estate: Estate) -> Iterator[Finding]:
             seen.add(app.name)
 
 
+def _people(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
 def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
-    """IAM-2: the Administrators role is held by at least two people wherever it is granted."""
-    groups = {g.name: g for g in estate.organization.identity_center.groups}
-    groups.update({g.id: g for g in estate.organization.identity_center.groups})
+    """IAM-2: Administrators are held by at least two people in every environment account, and
+    wherever a core account grants them.
+
+    Too few people is reported at the grant and at each granted group's members: the change may
+    have been either (a grant in an environment, or a member removed in organization.yaml).
+    """
+    declared = estate.organization.identity_center.groups
+    index_of = {g.name: i for i, g in enumerate(declared)} | {g.id: i for i, g in enumerate(declared)}
+    short: dict[int, list[str]] = {}  # group index -> accounts where it holds too few
     for grant_list in grant_lists(estate):
         grants = [(i, g) for i, g in enumerate(grant_list.grants) if "Administrators" in g.roles]
-        members = {m.lower() for _, g in grants if g.group in groups for m in groups[g.group].members}
-        if grants and len(members) < MIN_ADMINISTRATORS:
-            yield Finding(
-                grant_list.source,
-                (*grant_list.loc, grants[0][0], "group"),
-                f"Administrators are granted to {len(members)} person(s) "
-                f"(expected at least {MIN_ADMINISTRATORS} members in the granted groups; "
-                "IAM-2)",
-            )
+        if not grants:
+            if grant_list.source != "organization":
+                yield Finding(
+                    grant_list.source,
+                    grant_list.loc,
+                    f"no group holds Administrators in this account (expected a grant to groups with at "
+                    f"least {MIN_ADMINISTRATORS} people; IAM-2)",
+                )
+            continue
+        groups = [index_of[g.group] for _, g in grants if g.group in index_of]
+        members = sorted({m.lower() for i in groups for m in declared[i].members})
+        if len(members) >= MIN_ADMINISTRATORS:
+            continue
+        who = f" ({', '.join(members)})" if members else ""
+        yield Finding(
+            grant_list.source,
+            (*grant_list.loc, grants[0][0], "group"),
+            f"Administrators are held by {_people(len(members))}{who} (expected at least "
+            f"{MIN_ADMINISTRATORS} members in the granted groups; IAM-2)",
+        )
+        account = grant_list.source if grant_list.source != "organization" else grant_list.loc[-1]
+        for index in groups:
+            short.setdefault(index, []).append(str(account))
+    for index, accounts in sorted(short.items()):
+        group = declared[index]
+        people = _people(len({member.lower() for member in group.members}))
+        yield Finding(
+            "organization",
+            ("identity_center", "groups", index, "members"),
+            f"group '{group.name}' has {people} and holds Administrators in "
+            f"{', '.join(sorted(set(accounts)))} (expected at least {MIN_ADMINISTRATORS} people; IAM-2)",
+        )
 
 
 def permission_set_names_fit(estate: Estate) -> Iterator[Finding]:

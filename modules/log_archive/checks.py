@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -35,4 +36,38 @@ def archive_transition_before_expiry(estate: Estate) -> Iterator[Finding]:
         )
 
 
-CHECKS = (retention_only_tightens, archive_transition_before_expiry)
+# S3 bucket naming rules (general purpose buckets), checked on the names as built, after prefixing:
+# the default name grows with the estate name, the account id and the region.
+MAX_BUCKET_NAME = 63
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+_IP_ADDRESS = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_RESERVED = (("xn--", "sthree-", "amzn-s3-demo-"), ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"))
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why S3 would refuse `name` as a bucket name, or None."""
+    if not 3 <= len(name) <= MAX_BUCKET_NAME:
+        return f"has {len(name)} characters (expected 3 to {MAX_BUCKET_NAME})"
+    if not _BUCKET.match(name) or ".." in name or _IP_ADDRESS.match(name):
+        return "is not a valid S3 bucket name (expected lower-case letters, digits, dots and dashes)"
+    prefixes, suffixes = _RESERVED
+    if name.startswith(prefixes) or name.endswith(suffixes):
+        return "uses a prefix or suffix S3 reserves (expected another name)"
+    return None
+
+
+def log_buckets_are_valid_names(estate: Estate) -> Iterator[Finding]:
+    """The central log bucket's name as built: `<estate>-log-archive-<account id>-<home region>`."""
+    organization = estate.organization
+    loc = ("log_archive", "bucket_name") if organization.log_archive.bucket_name else ("name",)
+    problem = bucket_name_problem(estate.log_bucket)
+    if problem:
+        how = (
+            ""
+            if organization.log_archive.bucket_name
+            else " (built from the estate name; shorten it or set log_archive.bucket_name)"
+        )
+        yield Finding("organization", loc, f"log bucket name '{estate.log_bucket}' {problem}{how}")
+
+
+CHECKS = (retention_only_tightens, archive_transition_before_expiry, log_buckets_are_valid_names)

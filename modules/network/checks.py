@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from difflib import get_close_matches
 from itertools import combinations
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding
+from modules.network import endpoints
 from modules.network.config import SMALLEST_SUBNET_PREFIX, TIERS, ZONE_LETTERS
 
 if TYPE_CHECKING:
@@ -77,9 +79,34 @@ def availability_zones_fit_the_region(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+def interface_endpoints_exist(estate: Estate) -> Iterator[Finding]:
+    """Every interface endpoint names a service AWS has, offered in the environment's region."""
+    for name, env in estate.environments.items():
+        for index, service in enumerate(env.network.interface_endpoints):
+            loc = ("network", "interface_endpoints", index)
+            resolved = endpoints.resolve(service)
+            if resolved is None:
+                close = get_close_matches(service, endpoints.known_names(), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                yield Finding(
+                    name,
+                    loc,
+                    f"'{service}' is not an AWS service with endpoints ({hint}expected a service short "
+                    f"name such as ssm or ecr.api; known from {endpoints.source()})",
+                )
+            elif resolved.exact and env.region not in endpoints.regions_of(resolved.service):
+                yield Finding(
+                    name,
+                    loc,
+                    f"'{service}' is not offered in {env.region} (expected a service of that region; "
+                    f"per {endpoints.source()})",
+                )
+
+
 CHECKS = (
     vpc_cidrs_do_not_overlap,
     subnets_fit_the_vpc,
     production_nat_is_per_az,
     availability_zones_fit_the_region,
+    interface_endpoints_exist,
 )

@@ -31,29 +31,30 @@ def _account_locations(estate: Estate) -> Iterator[tuple[str, tuple[str, ...], s
         yield name, ("account",), env.account.id, env.account.email
 
 
+def _declared_by(source: str, loc: tuple[str, ...]) -> str:
+    return f"environment '{source}'" if source != "organization" else f"{loc[-1]} (organization)"
+
+
 def accounts_are_unique(estate: Estate) -> Iterator[Finding]:
-    seen_ids: dict[str, str] = {}
-    seen_emails: dict[str, str] = {}
+    """One id and one root e-mail per account. A clash is reported at every declaration: the one
+    the user just edited is among them, whichever file it is in."""
+    by_id: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    by_email: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for source, loc, account_id, email in _account_locations(estate):
-        where = f"environment '{source}'" if source != "organization" else f"{loc[-1]} (organization)"
         if account_id is not None:
-            if account_id in seen_ids:
-                yield Finding(
-                    source,
-                    (*loc, "id"),
-                    f"account id {account_id} is already used by "
-                    f"{seen_ids[account_id]} (expected one account per role)",
+            by_id.setdefault(account_id, []).append((source, loc))
+        by_email.setdefault(email.lower(), []).append((source, loc))
+    clashes = (
+        ("id", "account id", by_id, "expected one account per role"),
+        ("email", "e-mail", by_email, "expected a unique root e-mail per account"),
+    )
+    for key, label, declared, expected in clashes:
+        for value, places in declared.items():
+            for source, loc in places if len(places) > 1 else ():
+                others = ", ".join(
+                    _declared_by(s, other) for s, other in places if (s, other) != (source, loc)
                 )
-            seen_ids.setdefault(account_id, where)
-        lowered = email.lower()
-        if lowered in seen_emails:
-            yield Finding(
-                source,
-                (*loc, "email"),
-                f"e-mail {email} is already used by "
-                f"{seen_emails[lowered]} (expected a unique root e-mail per account)",
-            )
-        seen_emails.setdefault(lowered, where)
+                yield Finding(source, (*loc, key), f"{label} {value} is also used by {others} ({expected})")
 
 
 def environments_reference_declared_ous(estate: Estate) -> Iterator[Finding]:
@@ -232,8 +233,29 @@ def member_accounts_are_guarded(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+# IAM role names: at most 64 characters. The environment stacks name resources `<estate>-<env>-...`;
+# the longest IAM role suffix is the flow log delivery role's (modules/network/construct.py).
+MAX_ROLE_NAME = 64
+LONGEST_ROLE_SUFFIX = "-vpc-flow-logs"
+
+
+def environment_role_names_fit(estate: Estate) -> Iterator[Finding]:
+    """`<estate>-<env>-vpc-flow-logs` must be a valid IAM role name once both names are put in."""
+    for name in estate.environments:
+        role = f"{estate.organization.name}-{name}{LONGEST_ROLE_SUFFIX}"
+        if len(role) > MAX_ROLE_NAME:
+            yield Finding(
+                name,
+                ("name",),
+                f"IAM role name '{role}' would have {len(role)} characters (expected at most "
+                f"{MAX_ROLE_NAME}: shorten this environment's name or the estate's, "
+                f"'{estate.organization.name}')",
+            )
+
+
 CHECKS = (
     accounts_are_unique,
+    environment_role_names_fit,
     environments_reference_declared_ous,
     ou_paths_are_unique,
     regions_are_approved,

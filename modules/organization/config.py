@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field
 
 from modules.core.base import StrictModel
+from modules.core.errors import show
 from modules.core.types import AccountId, Email, UniqueList
 
 _OU_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9 _-]{0,63}$")
@@ -23,9 +24,9 @@ def _ou_name(value: object) -> object:
     if not isinstance(value, str) or not _OU_NAME.match(value):
         raise PydanticCustomError(
             "ou_name",
-            "'{value}' is not a valid OU name (expected letters, "
+            "{value} is not a valid OU name (expected letters, "
             "digits, space, _ or -, starting with a letter)",
-            {"value": value},
+            {"value": show(value)},
         )
     return value
 
@@ -128,9 +129,9 @@ def _scp_name(value: object) -> object:
     if not isinstance(value, str) or not _SCP_NAME.match(value):
         raise PydanticCustomError(
             "scp_name",
-            "'{value}' is not an SCP name (expected the kebab-case name of a template in "
+            "{value} is not an SCP name (expected the kebab-case name of a template in "
             "policies/scp/, e.g. 'region-deny')",
-            {"value": value},
+            {"value": show(value)},
         )
     return value
 
@@ -141,15 +142,15 @@ def _role_pattern(value: object) -> object:
     if not isinstance(value, str) or not _ROLE_PATTERN.match(value):
         raise PydanticCustomError(
             "role_pattern",
-            "'{value}' is not a role name pattern (expected a role name, optionally with a path "
+            "{value} is not a role name pattern (expected a role name, optionally with a path "
             "and * or ? wildcards, e.g. 'BreakGlassAdmin' or 'aws-reserved/sso.amazonaws.com/*')",
-            {"value": value},
+            {"value": show(value)},
         )
     if not value.strip("*?/"):
         raise PydanticCustomError(
             "role_pattern_too_broad",
-            "'{value}' would exempt every role (expected a role name or a narrower pattern)",
-            {"value": value},
+            "{value} would exempt every role (expected a role name or a narrower pattern)",
+            {"value": show(value)},
         )
     return value
 
@@ -160,9 +161,9 @@ def _iam_action(value: object) -> object:
     if not isinstance(value, str) or not _IAM_ACTION.match(value) or value.startswith("*"):
         raise PydanticCustomError(
             "iam_action",
-            "'{value}' is not an IAM action (expected service:Action with optional wildcards, "
+            "{value} is not an IAM action (expected service:Action with optional wildcards, "
             "e.g. 'wellarchitected:*')",
-            {"value": value},
+            {"value": show(value)},
         )
     return value
 

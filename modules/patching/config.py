@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.core.base import StrictModel
-from modules.core.types import UniqueList
+from modules.core.types import TimeZone, UniqueList
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 Weekday = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
@@ -35,7 +35,7 @@ class PatchingConfig(StrictModel):
     )
     day: Weekday = Field(default="TUE", description="Base maintenance window day, before the offset.")
     start_hour: int = Field(default=18, ge=0, le=23, description="Window start hour in `timezone`.")
-    timezone: str = Field(default="UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$", description="IANA zone.")
+    timezone: TimeZone = Field(default="UTC", description="IANA time zone, e.g. Asia/Tokyo.")
     duration_hours: int = Field(default=3, ge=1, le=24)
     cutoff_hours: int = Field(default=1, ge=0, le=23, description="No new tasks this long before the end.")
     offset_days: int | None = Field(

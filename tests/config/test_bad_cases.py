@@ -1,7 +1,10 @@
 """Every bad config is reported exactly: `file:line:col field: message (expected ...)`, exit 2.
 
-Each folder under `cases/` overlays the sample estate: `<file>.yaml` replaces that file,
-`<file>.yaml.delete` removes it. `expected.txt` holds the exact stderr lines of `lz validate`.
+Each folder under `cases/` overlays the sample estate: `<file>.yaml` (or `.yml`) replaces that
+file, `<file>.yaml.delete` removes it, `<file>.yaml.dir` puts a directory in its place,
+`<file>.yaml.link` a symbolic link to the path the marker holds, and `<file>.yaml.py` the bytes
+its `content()` returns (for inputs too large or too odd to commit as they are).
+`expected.txt` holds the exact stderr lines of `lz validate`.
 To add a case: make the folder, run `UPDATE_EXPECTED=1 uv run pytest tests/config/test_bad_cases.py`
 and read the new expected.txt before committing it.
 """
@@ -13,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,16 +29,26 @@ CASE_NAMES = sorted(path.name for path in CASES.iterdir() if path.is_dir())
 
 def overlay(case: Path, target: Path) -> Path:
     copy_sample(target)
-    for path in case.iterdir():
-        if path.name.endswith(".yaml.delete"):
-            (target / path.name.removesuffix(".delete")).unlink()
-        elif path.suffix == ".yaml":
+    for path in sorted(case.iterdir()):
+        name, marker = path.name.rsplit(".", 1)
+        replaced = target / name
+        if marker in ("delete", "dir", "link", "py"):
+            replaced.unlink(missing_ok=True)
+        if marker == "dir":
+            replaced.mkdir()
+        elif marker == "link":
+            replaced.symlink_to(path.read_text().strip())
+        elif marker == "py":
+            namespace: dict[str, Any] = {}
+            exec(compile(path.read_text(), str(path), "exec"), namespace)
+            replaced.write_bytes(namespace["content"]())
+        elif marker in ("yaml", "yml"):
             shutil.copy(path, target / path.name)
     return target
 
 
 def test_there_are_enough_cases() -> None:
-    assert len(CASE_NAMES) >= 25
+    assert len(CASE_NAMES) >= 86
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)

@@ -1,0 +1,2 @@
+def content():
+    return ("name: " + "[" * 5000 + "]" * 5000 + "\n").encode()

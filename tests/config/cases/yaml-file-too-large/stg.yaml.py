@@ -1,0 +1,2 @@
+def content():
+    return b"# padding\n" * 120_000

@@ -1,0 +1,2 @@
+def content():
+    return "name: dev\n".encode("utf-16")
