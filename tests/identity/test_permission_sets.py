@@ -1,6 +1,6 @@
 """Each permission set's policies evaluated for sensitive actions (IAM-2: separation of duties).
 
-Managed policies are modelled by modules/identity_center/managed.py (broad approximations), so a
+Managed policies are AWS's real documents (policies/managed/, modules/identity_center/managed.py), so a
 "denied" here comes from the inline policy's explicit denies or from nothing granting the action.
 """
 
