@@ -45,7 +45,18 @@ def details(summary: str, body: str, *, open_: bool = False) -> str:
 
 def _summary(review: Review) -> str:
     verdict = "✅ **Review passed**" if review.ok else "❌ **Review failed**"
-    header = ["Stack", "Config", "create", "update", "replace", "destroy", "passed", "failed", "suppressed"]
+    header = [
+        "Stack",
+        "Config",
+        "create",
+        "import",
+        "update",
+        "replace",
+        "destroy",
+        "passed",
+        "failed",
+        "suppressed",
+    ]
     rows = []
     for stack in review.stacks:
         changes, status = review.change_counts(stack), review.status_counts(stack)
@@ -54,6 +65,7 @@ def _summary(review: Review) -> str:
                 f"`{stack}`",
                 review.config_files.get(stack, ""),
                 changes["create"],
+                changes["import"],
                 changes["update"],
                 changes["replace"],
                 changes["destroy"],
