@@ -62,7 +62,9 @@ def scp4_gaps(scp_document: dict[str, Any], rules: dict[str, Any] | None = None)
     for action in weakening:
         denied = evaluate(policies, Request(action, "*", principal_arn=_PRINCIPAL)) is Decision.DENY
         if not denied and action.lower() not in allowed:
-            gaps.append(Gap(action, "weakens a protected service but is neither denied nor allowed with a reason"))
+            gaps.append(
+                Gap(action, "weakens a protected service but is neither denied nor allowed with a reason")
+            )
         if denied and action.lower() in allowed:
             gaps.append(Gap(action, "listed as allowed, yet the SCP denies it (stale exception)"))
     known = {action.lower() for action in weakening}
