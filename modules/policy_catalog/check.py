@@ -132,13 +132,15 @@ def expand_action(pattern: str) -> tuple[list[catalog.Action], str | None]:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return [], f"unknown service prefix '{prefix}' in AWS's catalog{hint}"
     matched = _matching(entry, name.lower())
-    if matched:
-        return matched, None
+    return matched, None if matched else _no_match(entry, prefix, name)
+
+
+def _no_match(entry: catalog.Service, prefix: str, name: str) -> str:
     if "*" in name or "?" in name:
-        return [], f"matches no action of '{prefix}' in AWS's catalog"
+        return f"matches no action of '{prefix}' in AWS's catalog"
     close = get_close_matches(name.lower(), list(entry.actions), n=1)
     hint = f" (did you mean '{prefix}:{entry.actions[close[0]].name}'?)" if close else ""
-    return [], f"unknown action of '{prefix}' in AWS's catalog{hint}"
+    return f"unknown action of '{prefix}' in AWS's catalog{hint}"
 
 
 def _matching(entry: catalog.Service, name: str) -> list[catalog.Action]:

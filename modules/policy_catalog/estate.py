@@ -117,7 +117,7 @@ def policies_match_aws_catalog(estate: Estate) -> Iterator[Finding]:
     """`lz validate`: every document's actions, condition keys and ARNs exist in AWS's catalog."""
     try:
         version = catalog.version()
-    except catalog.CatalogUnavailable as error:
+    except catalog.CatalogUnavailableError as error:
         yield Finding("organization", (), str(error))
         return
     for named, finding in estate_catalog_findings(estate):

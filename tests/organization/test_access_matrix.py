@@ -55,11 +55,12 @@ def _with_inline(estate: Estate, role: str, edit: Any, monkeypatch: pytest.Monke
     def patched(_: Estate) -> list[ps.PermissionSet]:
         result = []
         for item in real:
-            if item.job_role == role:
-                document = copy.deepcopy(item.inline_policy)
-                edit(document)
-                item = dataclasses.replace(item, inline_policy=document)
-            result.append(item)
+            if item.job_role != role:
+                result.append(item)
+                continue
+            document = copy.deepcopy(item.inline_policy)
+            edit(document)
+            result.append(dataclasses.replace(item, inline_policy=document))
         return result
 
     monkeypatch.setattr(ps, "permission_sets", patched)

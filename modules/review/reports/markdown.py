@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
+from modules.review.reports.access import access_markdown
 from modules.review.verdict import Review
 
 MAX_CHARS = 60_000  # margin under GitHub's 65,536 for the workflow's own header
@@ -177,7 +178,11 @@ def _sections(review: Review) -> list[Section]:
         sections.append(_failed)
     if review.policy_issues:
         sections.append(_policy)
-    return [*sections, _suppressed, _changes, _compliance, _passed]
+    return [*sections, _suppressed, _changes, _compliance, _access, _passed]
+
+
+def _access(review: Review, cap: int | None) -> str:
+    return access_markdown(review.access, tables=cap is None)
 
 
 def render_markdown(review: Review, max_chars: int = MAX_CHARS) -> str:
