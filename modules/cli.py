@@ -160,6 +160,18 @@ def cmd_roles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_access(args: argparse.Namespace) -> int:
+    """The access matrix: sensitive actions per account and principal; exit 1 on an unexpected Allow."""
+    import json
+
+    from modules.config import load_estate
+    from modules.policy_catalog.access import access_matrix, render_text
+
+    matrix = access_matrix(load_estate(args.dir))
+    print(json.dumps(matrix.as_json(), indent=1) if args.json else render_text(matrix), end="\n" * args.json)
+    return EXIT_FINDINGS if matrix.findings else EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lz", description="Secure AWS multi-account baseline from YAML: validate, synthesize, review."
@@ -186,6 +198,10 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--out", type=Path, default=Path("docs/configuration.md"))
     docs.add_argument("--check", action="store_true", help="fail if the committed reference is stale")
     add("roles", cmd_roles, "print the job-role table: permission sets, policies, grants", with_env=False)
+    access = add(
+        "access", cmd_access, "print the access matrix; exit 1 on an unexpected Allow", with_env=False
+    )
+    access.add_argument("--json", action="store_true", help="the matrix as JSON")
     synth = add("synth", cmd_synth, "synthesize Terraform JSON for every stack, atomically")
     synth.add_argument("--out", type=Path, default=Path("cdktf.out"))
     synth.add_argument(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import jinja2
@@ -21,3 +22,9 @@ JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 def minify(document: dict[str, Any]) -> str:
     """The document without whitespace: what AWS counts against its size limits."""
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+@lru_cache(maxsize=64)
+def compiled(source: str) -> jinja2.Template:
+    """A template compiled once per process: validation renders each one per estate and role."""
+    return JINJA.from_string(source)

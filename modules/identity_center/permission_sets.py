@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 from modules.core.policy_eval import PolicyError, validate_policy
-from modules.core.policy_templates import DESCRIPTION, JINJA, minify
+from modules.core.policy_templates import DESCRIPTION, compiled, minify
 from modules.identity_center.config import FIXED_JOB_ROLES, AccessGrant
 
 if TYPE_CHECKING:
@@ -134,6 +134,44 @@ def action_groups(directory: Path = POLICY_DIR) -> dict[str, list[str]]:
     return {name: list(actions) for name, actions in data.items()}
 
 
+# Roles InfraAdmins may pass to services: workload roles by path, and AWS's service roles. Never
+# any other role, so a passed role cannot do more than the workloads may (no PassRole escalation).
+PASSABLE_ROLE_PATHS = ("workload/", "service-role/")
+# Job roles nobody may assign or join by self-service (IAMAdmins in the management account, where
+# no SCP applies): an assignment or group membership of these is an escalation.
+PRIVILEGED_JOB_ROLES = ("Administrators", "IAMAdmins")
+# AWS managed policies granting administrator power: IAMAdmins never attach them.
+PRIVILEGED_POLICIES = ("AdministratorAccess", "IAMFullAccess", "PowerUserAccess")
+
+
+def privileged_group_arns(estate: Estate) -> list[str]:
+    """Identity Center groups granted a privileged job role anywhere (core accounts or environments)."""
+    groups = estate.organization.identity_center.groups
+    by_key = {group.name: group for group in groups} | {group.id: group for group in groups}
+    grants = [g for grants in estate.organization.identity_center.account_access.values() for g in grants]
+    grants += [g for env in estate.environments.values() for g in env.access]
+    ids = sorted(
+        {
+            by_key[grant.group].id
+            for grant in grants
+            if grant.group in by_key and set(grant.roles) & set(PRIVILEGED_JOB_ROLES)
+        }
+    )
+    return [f"arn:aws:identitystore::*:group/{group_id}" for group_id in ids] or [
+        "arn:aws:identitystore::*:group/none"
+    ]
+
+
+def _common_variables(estate: Estate) -> dict[str, Any]:
+    return {
+        "protected_role_arns": protected_role_arns(estate),
+        "passable_role_arns": [f"arn:aws:iam::*:role/{path}*" for path in PASSABLE_ROLE_PATHS],
+        "privileged_job_roles": list(PRIVILEGED_JOB_ROLES),
+        "privileged_group_arns": privileged_group_arns(estate),
+        "privileged_policy_arns": [AWS_MANAGED_POLICY_PREFIX + name for name in PRIVILEGED_POLICIES],
+    }
+
+
 def protected_role_arns(estate: Estate) -> list[str]:
     deployment = estate.organization.deployment
     names = [deployment.role_name, *deployment.break_glass_role_names, *AWS_PROTECTED_ROLES]
@@ -154,7 +192,7 @@ def render_inline_policy(
             f"permission set template '{name}' must start with {{#- description: ... -#}}"
         )
     try:
-        text = JINJA.from_string(source).render(action_groups=action_groups(directory), **variables)
+        text = compiled(source).render(action_groups=action_groups(directory), **variables)
     except jinja2.TemplateError as error:
         raise PermissionSetError(f"permission set template '{name}' does not render: {error}") from None
     return name, check_inline_policy(name, text)
@@ -231,7 +269,7 @@ def permission_sets(estate: Estate) -> list[PermissionSet]:
 
     Raises `PermissionSetError` for a broken template (`lz validate` reports it as a finding).
     """
-    common = {"protected_role_arns": protected_role_arns(estate)}
+    common = _common_variables(estate)
     found = [_build(estate, role, role, common) for role in FIXED_JOB_ROLES]
     apps = {(app.name, env.stage): app for env in ordered_environments(estate) for app in env.applications}
     for (app_name, stage), app in sorted(

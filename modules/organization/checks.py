@@ -14,6 +14,7 @@ from modules.organization.scp import (
     available_scps,
     render_scp,
 )
+from modules.policy_catalog import estate as policy_catalog_estate
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
@@ -265,4 +266,6 @@ CHECKS = (
     scps_per_target_within_limit,
     scp_documents_within_limits,
     member_accounts_are_guarded,
+    # IAM grammar and AWS's catalog for every document of the estate (modules/policy_catalog).
+    *policy_catalog_estate.CHECKS,
 )

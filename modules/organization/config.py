@@ -52,6 +52,12 @@ class CoreAccounts(StrictModel):
 
 class OrganizationalUnit(StrictModel):
     name: OuName
+    id: str | None = Field(
+        default=None,
+        pattern=r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$",
+        description="Id of an existing OU (ou-...): the organization stack adopts it (import) "
+        "instead of creating a new one.",
+    )
     children: list[OrganizationalUnit] = Field(default_factory=list)
 
 
@@ -89,6 +95,12 @@ class LandingZoneConfig(StrictModel):
         "control_tower mode.",
     )
     control_tower: ControlTowerConfig = Field(default_factory=ControlTowerConfig)
+    organization_id: str | None = Field(
+        default=None,
+        pattern=r"^o-[a-z0-9]{10,32}$",
+        description="Id of an existing organization (o-...): the organization stack adopts it "
+        "(import) instead of creating one.",
+    )
 
 
 class Contact(StrictModel):

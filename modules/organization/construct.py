@@ -35,7 +35,7 @@ from constructs import Construct
 from modules.config.models import Estate
 from modules.deployment.construct import RegionalProviders
 from modules.organization import guardrails as g
-from modules.organization.config import Account
+from modules.organization.config import Account, OrganizationalUnit
 
 # Trusted access for the services the baseline runs organization-wide; `account` lets the
 # management account set alternate contacts of members.
@@ -66,6 +66,17 @@ ACCOUNT_FACTORY = "AWS Control Tower Account Factory"
 Resource = TypeVar("Resource", bound=TerraformResource)
 
 
+def _existing_ou_ids(units: list[OrganizationalUnit], parent: str = "") -> dict[str, str]:
+    """OU path -> id of every OU the config says already exists (adopted by import)."""
+    found: dict[str, str] = {}
+    for unit in units:
+        path = f"{parent}/{unit.name}" if parent else unit.name
+        if unit.id is not None:
+            found[path] = unit.id
+        found.update(_existing_ou_ids(unit.children, path))
+    return found
+
+
 def _address(resource: Resource, name: str) -> Resource:
     """Pin the Terraform address: `<type>.<name>`, dashes turned into underscores."""
     resource.override_logical_id(name.replace("-", "_"))
@@ -87,6 +98,7 @@ class Organization(Construct):
         self.organizational_units = self._organizational_units()
         self.account_ids: dict[str, str] = {}  # role -> account id (literal, or a reference for new ones)
         self.new_accounts: dict[str, TerraformResource] = {}
+        self.adopted_accounts: dict[str, TerraformResource] = {}
         self._accounts()
         self.policies = self._policies()
         self.policy_attachments = self._policy_attachments()
@@ -109,6 +121,9 @@ class Organization(Construct):
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
         )
         _address(organization, "organization")
+        existing = self._estate.organization.landing_zone.organization_id
+        if existing is not None:
+            organization.import_from(existing)  # adopt: the plan shows "import", never a create
         return organization
 
     @property
@@ -142,28 +157,43 @@ class Organization(Construct):
 
     def _organizational_units(self) -> dict[str, OrganizationsOrganizationalUnit]:
         units: dict[str, OrganizationsOrganizationalUnit] = {}
+        existing = _existing_ou_ids(self._estate.organization.organizational_units)
         for path in g.managed_ou_paths(self._estate):  # parents first
             parent, _, name = path.rpartition("/")
             unit = OrganizationsOrganizationalUnit(
                 self, f"ou-{path}", name=name, parent_id=units[parent].id if parent else self.root_id
             )
             units[path] = _address(unit, g.Target("ou", path).slug)
+            if path in existing:
+                unit.import_from(existing[path])
         return units
 
     def _parent_id(self, role: str) -> str:
         return str(self.organizational_units[g.account_ou(self._estate)[role]].id)
 
     def _accounts(self) -> None:
-        """Existing accounts are referenced by id; accounts without one are created here."""
+        """Member accounts sit in their configured OU: created, or adopted (import) and moved there.
+
+        The management account stays at the root and is only referenced. In `control_tower` mode
+        Account Factory owns placement: existing accounts are referenced, new ones provisioned.
+        """
+        placements = g.placements(self._estate)
         for role, account in self._estate.accounts().items():
-            if account.id is not None:
+            how = placements[role].how if role in placements else None
+            if account.id is not None and how != "adopted":
                 self.account_ids[role] = account.id
             elif self._control_tower:
                 self._account_factory(role, account)
             else:
-                self._new_account(role, account)
+                self._member_account(role, account)
 
-    def _new_account(self, role: str, account: Account) -> None:
+    def _member_account(self, role: str, account: Account) -> None:
+        """`aws_organizations_account` with `parent_id` = its OU; an existing one is imported by id.
+
+        Never closed nor removed: `close_on_deletion=False`, `prevent_destroy`, and the review's
+        change safety fails any planned destroy or replace of an account (LZ_CHG_001).
+        """
+        new = account.id is None
         created = OrganizationsAccount(
             self,
             f"account-{role}",
@@ -171,13 +201,22 @@ class Organization(Construct):
             email=account.email,
             parent_id=self._parent_id(role),
             # Organizations creates the deployment role, so the account's own stack can deploy at once.
-            role_name=self._estate.organization.deployment.role_name,
-            iam_user_access_to_billing="ALLOW",
+            # Both are create-only and unreadable: an adopted account sets neither (no replace).
+            role_name=self._estate.organization.deployment.role_name if new else None,
+            iam_user_access_to_billing="ALLOW" if new else None,
             close_on_deletion=False,
             # The API cannot read role_name back; without this every plan would want to replace.
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=True, ignore_changes=["role_name"]),
+            lifecycle=TerraformResourceLifecycle(
+                prevent_destroy=True,
+                ignore_changes=["role_name"] if new else ["role_name", "iam_user_access_to_billing"],
+            ),
         )
         _address(created, f"account_{role}")
+        if account.id is not None:
+            created.import_from(account.id)  # adopt: the plan shows "import", never a create
+            self.adopted_accounts[role] = created
+            self.account_ids[role] = account.id  # literal: the account's own stack needs no lookup
+            return
         self.new_accounts[role] = created
         self.account_ids[role] = str(created.id)
 

@@ -123,6 +123,46 @@ def managed_ou_paths(estate: Estate) -> list[str]:
     return [path for path in paths if path not in owned]
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where the organization stack puts a member account, and how (ORG-3, SCP-1..5 coverage)."""
+
+    ou_path: str
+    how: Literal["created", "adopted", "account-factory"]
+
+    @property
+    def note(self) -> str:
+        return {
+            "created": "created in its OU by the organization stack",
+            "adopted": "existing account adopted (Terraform import) and moved to its OU",
+            "account-factory": "placed by Control Tower Account Factory (not moved by this stack)",
+        }[self.how]
+
+
+def placements(estate: Estate) -> dict[str, Placement]:
+    """Member account role -> the OU the synthesized Terraform puts it in, and how.
+
+    The construct sets every member account's `parent_id` from this, and the coverage rules
+    evaluate SCPs along the same OU chain: what is validated is where the account will sit. The
+    management account is not listed: it always sits at the root.
+    """
+    found = {}
+    for role, path in account_ou(estate).items():
+        account = estate.accounts()[role]
+        if control_tower_mode(estate):
+            how: Literal["created", "adopted", "account-factory"] = "account-factory"
+        else:
+            how = "adopted" if account.id is not None else "created"
+        found[role] = Placement(path, how)
+    return found
+
+
+def ou_chain(path: str) -> list[str]:
+    """`Workloads/Prod` -> [`Workloads`, `Workloads/Prod`]: the OUs whose SCPs reach an account."""
+    parts = path.split("/")
+    return ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
 def account_ou(estate: Estate) -> dict[str, str]:
     """Member account role -> OU path it belongs in (core accounts sit in the security OU)."""
     security = estate.organization.landing_zone.security_ou
@@ -172,14 +212,14 @@ def size_knob(guardrail: str) -> Loc:
 
 
 def effective_guardrails(estate: Estate) -> dict[str, set[str]]:
-    """Member account role -> guardrails reaching it through the root, its OUs and itself."""
+    """Member account role -> guardrails reaching it through the root, its OUs and itself, along the
+    OU chain of its synthesized placement (`placements`)."""
     by_target = {attachment.target: set(attachment.guardrails) for attachment in attachments(estate)}
     result = {}
-    for account, path in account_ou(estate).items():
+    for account, placement in placements(estate).items():
         reaching = set(by_target.get(Target("root", ROOT), set()))
-        parts = path.split("/")
-        for depth in range(1, len(parts) + 1):
-            reaching |= by_target.get(Target("ou", "/".join(parts[:depth])), set())
+        for ou in ou_chain(placement.ou_path):
+            reaching |= by_target.get(Target("ou", ou), set())
         reaching |= by_target.get(Target("account", account), set())
         result[account] = reaching
     return result

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from modules.core.policy_eval import PolicyError, validate_policy
-from modules.core.policy_templates import DESCRIPTION, JINJA, minify
+from modules.core.policy_templates import DESCRIPTION, compiled, minify
 
 SCP_DIR = Path(__file__).resolve().parents[2] / "policies" / "scp"
 TEMPLATE_SUFFIX = ".json.j2"
@@ -125,7 +125,7 @@ def render_scp(name: str, context: ScpContext, directory: Path = SCP_DIR) -> Ren
     """Render one template; raise `ScpError` if it is missing, broken or not a valid SCP."""
     source = _template_source(directory, name)
     try:
-        text = JINJA.from_string(source).render(context.variables())
+        text = compiled(source).render(context.variables())
     except (jinja2.TemplateError, TypeError) as error:  # TypeError: `| tojson` of an undefined name
         raise ScpError(f"SCP template '{name}' does not render: {error}") from None
     document = check_document(name, text)

@@ -39,8 +39,8 @@ PRODUCTION_ID, PRODUCTION_TITLE = "LZ_CHG_002", "Nothing in a production-stage s
 REGION_ID, REGION_TITLE = "LZ_CHG_003", "A removed region's resources are destroyed before the region goes"
 ORPHAN_ID, ORPHAN_TITLE = "LZ_CHG_004", "A removed stack's resources are not left orphaned"
 CHECK_IDS = (CHECK_ID, PRODUCTION_ID, REGION_ID, ORPHAN_ID)
-Action = Literal["create", "update", "replace", "destroy", "orphan", "no-op", "read"]
-ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "destroy")
+Action = Literal["create", "import", "update", "replace", "destroy", "orphan", "no-op", "read"]
+ACTIONS: tuple[Action, ...] = ("create", "import", "update", "replace", "destroy")
 DESTRUCTIVE = ("replace", "destroy", "orphan")
 STACK_STATE = "(stack state)"  # the address of a result about a whole stack's state
 ORPHANS_SHOWN = 5
@@ -210,11 +210,14 @@ def plan_changes(stack: StackView, removed_regions: dict[str, str] | None = None
     no longer configures.
     """
     changes = []
+    adopted = {entry.get("to") for entry in stack.synthesized.get("import", [])}
     for raw in stack.resource_changes:
         if raw.get("mode", "managed") != "managed":
             continue
         body = raw.get("change") or {}
         action = _action(list(body.get("actions") or []))
+        if action == "create" and raw["address"] in adopted:
+            action = "import"  # adopted existing resource (planned offline without its import)
         if action in ACTIONS:
             paths = tuple(_path(path) for path in body.get("replace_paths") or [])
             region = (removed_regions or {}).get(raw["address"], "") if action == "destroy" else ""

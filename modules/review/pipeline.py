@@ -39,6 +39,7 @@ from modules.review.live import plan_live
 from modules.review.model import StackView
 from modules.review.plan_cache import PlanCache
 from modules.review.progress import Progress
+from modules.review.reports.access import access_report
 from modules.review.suppressions import Suppressions, load_suppressions
 from modules.review.terraform import (
     StackPlan,
@@ -371,6 +372,7 @@ def _verdict(
         checkov_version=checkov.version,
         config_files=_config_files(estate, [*stacks, *removed]),
         removed_stacks=removed,
+        access=access_report(estate, views),
     )
 
 

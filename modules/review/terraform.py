@@ -173,6 +173,9 @@ def offline_copy(synthesized: dict[str, Any], *, state: dict[str, Any] | None = 
         providers.append({"alias": alias, "region": region, **OFFLINE_PROVIDER_SETTINGS})
     drop_prevent_destroy(offline)
     offline.setdefault("terraform", {})["backend"] = {"local": {"path": "terraform.tfstate"}}
+    # An import reads the real resource from AWS: offline it plans as a create, which
+    # change_safety.plan_changes reports as "import" (the synthesized import blocks say which).
+    offline.pop("import", None)
     return offline
 
 

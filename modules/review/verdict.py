@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from modules.core.errors import ConfigIssue
 from modules.review.change_safety import Change
@@ -28,6 +29,7 @@ class Review:
     reused_plans: list[str] = field(default_factory=list)  # stacks whose plan came from the cache
     reused_checkov: list[str] = field(default_factory=list)  # stacks whose checkov results did
     config_files: dict[str, str] = field(default_factory=dict)  # stack -> YAML file to fix it in
+    access: dict[str, Any] = field(default_factory=dict)  # reports/access.py: matrix, catalog version
     prior_state: str = ""  # where the plans' prior state came from (or that there was none)
     removed_stacks: list[str] = field(default_factory=list)  # in the prior state, gone from the config
 

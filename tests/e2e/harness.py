@@ -117,9 +117,12 @@ class StackRun:
 class Deployer:
     """Applies emulator-synthesized stacks with Terraform; one working folder per stack."""
 
-    def __init__(self, synth_dir: Path, work_dir: Path) -> None:
+    def __init__(self, synth_dir: Path, work_dir: Path, *, adopt: bool = False) -> None:
         self.synth_dir = synth_dir
         self.work_dir = work_dir
+        # Import blocks adopt accounts that must exist first: only test_account_placement.py
+        # creates them in the emulator; elsewhere the estate is deployed as new.
+        self.adopt = adopt
         self.terraform = Terraform(write_cli_config(work_dir / "build", find_mirror()), timeout=600)
         self.excluded = exclusions()
 
@@ -129,7 +132,10 @@ class Deployer:
         # The manifest makes the work folder a cdktf output too (`cdktf deploy --skip-synth`).
         shutil.copy(self.synth_dir / "manifest.json", self.work_dir / "manifest.json")
         config_path = target / "cdk.tf.json"
-        pruned, removed = prune(json.loads(config_path.read_text()), self.excluded.resource_types)
+        config = json.loads(config_path.read_text())
+        if not self.adopt:
+            config.pop("import", None)
+        pruned, removed = prune(config, self.excluded.resource_types)
         dropped_values, dropped = drop_values(pruned, self.excluded.values)
         adjusted, ignored = ignore_changes(dropped_values, self.excluded.ignored)
         config_path.write_text(json.dumps(adjusted, indent=2))

@@ -1,6 +1,6 @@
 """Each permission set's policies evaluated for sensitive actions (IAM-2: separation of duties).
 
-Managed policies are modelled by modules/identity_center/managed.py (broad approximations), so a
+Managed policies are AWS's real documents (policies/managed/, modules/identity_center/managed.py), so a
 "denied" here comes from the inline policy's explicit denies or from nothing granting the action.
 """
 
@@ -50,7 +50,11 @@ MATRIX: list[tuple[str, str, str, dict[str, ContextValue], Decision]] = [
     ("InfraAdmins", "iam:AttachRolePolicy", "*", {}, DENY),
     ("InfraAdmins", "iam:GetRole", "*", {}, ALLOW),
     ("InfraAdmins", "iam:CreateServiceLinkedRole", "*", {}, ALLOW),
-    ("InfraAdmins", "iam:PassRole", "arn:aws:iam::444444444444:role/billing-task", {}, ALLOW),
+    ("InfraAdmins", "iam:PassRole", "arn:aws:iam::444444444444:role/workload/billing-task", {}, ALLOW),
+    ("InfraAdmins", "iam:PassRole", "arn:aws:iam::444444444444:role/service-role/backup", {}, ALLOW),
+    # Escalation: passing a role that can do more than the caller (any role outside the workload paths).
+    ("InfraAdmins", "iam:PassRole", "arn:aws:iam::444444444444:role/billing-task", {}, NOT_ALLOWED),
+    ("InfraAdmins", "iam:PassRole", "arn:aws:iam::444444444444:role/OpsAdmin", {}, NOT_ALLOWED),
     ("InfraAdmins", "iam:PassRole", "arn:aws:iam::444444444444:role/LandingZoneDeployer", {}, DENY),
     ("InfraAdmins", "organizations:CreateAccount", "*", {}, DENY),
     ("InfraAdmins", "sso:CreateAccountAssignment", "*", {}, DENY),
@@ -68,10 +72,41 @@ MATRIX: list[tuple[str, str, str, dict[str, ContextValue], Decision]] = [
     ("SecurityAdmins", "cloudtrail:StopLogging", "*", {}, DENY),
     ("SecurityAdmins", "ec2:RunInstances", "*", {}, DENY),
     ("SecurityAdmins", "s3:PutObject", "arn:aws:s3:::billing-data/x", {}, DENY),
-    ("SecurityAdmins", "iam:CreateUser", "*", {}, DENY),
+    ("SecurityAdmins", "iam:CreateUser", "*", {}, NOT_ALLOWED),
     ("IAMAdmins", "iam:CreateRole", "arn:aws:iam::444444444444:role/billing-task", {}, ALLOW),
     ("IAMAdmins", "iam:AttachRolePolicy", "arn:aws:iam::444444444444:role/billing-task", {}, ALLOW),
-    ("IAMAdmins", "sso:CreateAccountAssignment", "*", {}, ALLOW),
+    ("IAMAdmins", "sso:CreateAccountAssignment", "*", {"aws:ResourceTag/lz:job-role": "Operators"}, ALLOW),
+    # Escalation: self-assignment through Identity Center (assignment or group membership).
+    (
+        "IAMAdmins",
+        "sso:CreateAccountAssignment",
+        "*",
+        {"aws:ResourceTag/lz:job-role": "Administrators"},
+        DENY,
+    ),
+    (
+        "IAMAdmins",
+        "identitystore:CreateGroupMembership",
+        "arn:aws:identitystore::111111111111:group/9a67a1b2-c3d4-4e5f-8a9b-0c1d2e3f4a5b",
+        {},
+        DENY,
+    ),
+    (
+        "IAMAdmins",
+        "identitystore:CreateGroupMembership",
+        "arn:aws:identitystore::111111111111:group/4e5f6a7b-8c9d-4e0f-1a2b-3c4d5e6f7a8b",
+        {},
+        ALLOW,
+    ),
+    # Escalation: access keys for another user; attaching an administrator policy.
+    ("IAMAdmins", "iam:CreateAccessKey", "arn:aws:iam::111111111111:user/BreakGlass", {}, DENY),
+    (
+        "IAMAdmins",
+        "iam:AttachRolePolicy",
+        "arn:aws:iam::444444444444:role/billing-task",
+        {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"},
+        DENY,
+    ),
     ("IAMAdmins", "ec2:RunInstances", "*", {}, DENY),
     ("IAMAdmins", "s3:GetObject", "arn:aws:s3:::billing-data/x", {}, DENY),
     ("IAMAdmins", "sso:PutInlinePolicyToPermissionSet", "*", {}, DENY),
@@ -115,7 +150,15 @@ MATRIX: list[tuple[str, str, str, dict[str, ContextValue], Decision]] = [
         "ec2:StopInstances",
         INSTANCE,
         {"aws:ResourceTag/lz:application": "Catalog"},
-        NOT_ALLOWED,
+        DENY,
+    ),
+    # Escalation: tag-overwrite takeover of another application's resource.
+    (
+        "BillingApps-Dev",
+        "ec2:CreateTags",
+        INSTANCE,
+        {"aws:ResourceTag/lz:application": "Catalog", "aws:RequestTag/lz:application": "Billing"},
+        DENY,
     ),
     ("BillingApps-Dev", "ec2:DeleteTags", INSTANCE, {"aws:TagKeys": ["lz:application"]}, DENY),
     ("BillingApps-Dev", "iam:CreateRole", "*", {}, DENY),

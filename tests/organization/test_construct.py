@@ -77,8 +77,59 @@ def test_ous_are_nested_parents_first(sample_stacks: dict[str, Any]) -> None:
     }
 
 
-def test_existing_accounts_are_referenced_not_created(sample_stacks: dict[str, Any]) -> None:
-    assert resources(sample_stacks["organization"], "aws_organizations_account") == {}
+MEMBER_IDS = {"log_archive": "222222222222", "audit": "333333333333"}
+MEMBER_OUS = {"log_archive": "Security", "audit": "Security", "prod": "Workloads/Prod"}
+
+
+def test_existing_accounts_are_adopted_and_placed_in_their_ou(sample_stacks: dict[str, Any]) -> None:
+    """Existing member accounts are imported (never created) and their parent is their OU, so the
+    OU's SCPs reach them; the management account stays at the root, only referenced."""
+    stack = sample_stacks["organization"]
+    accounts = resources(stack, "aws_organizations_account")
+    imports = {entry["to"]: entry["id"] for entry in stack.get("import", [])}
+    assert set(accounts) == {
+        "account_log_archive",
+        "account_audit",
+        "account_prod",
+        "account_stg",
+        "account_dev",
+    }
+    for role, path in MEMBER_OUS.items():
+        assert accounts[f"account_{role}"]["parent_id"] == ou_ref(path), role
+    for role, account in accounts.items():
+        assert imports[f"aws_organizations_account.{role}"].isdigit()
+        assert account["close_on_deletion"] is False
+        assert account["lifecycle"]["prevent_destroy"] is True
+        assert "role_name" not in account  # create-only: an adopted account would be replaced
+    assert imports["aws_organizations_account.account_audit"] == MEMBER_IDS["audit"]
+    assert not any("management" in name for name in accounts)
+    assert not any(to.startswith("aws_organizations_organization.") for to in imports)
+
+
+def test_moving_an_environment_to_another_ou_changes_its_parent(tmp_path: Path) -> None:
+    """The config's OU is what the synthesized Terraform acts on (it was once ignored)."""
+
+    def move(files: dict[str, Any]) -> None:
+        files["prod"]["organizational_unit"] = "Workloads/NonProd"
+
+    estate = load_variant(tmp_path / "env", move)
+    stack = synthesize_to(estate, tmp_path / "out")["organization"]
+    account = resources(stack, "aws_organizations_account")["account_prod"]
+    assert account["parent_id"] == ou_ref("Workloads/NonProd")
+
+
+def test_existing_organization_and_ous_are_adopted(tmp_path: Path) -> None:
+    def adopt(files: dict[str, Any]) -> None:
+        org = files["organization"]
+        org["landing_zone"]["organization_id"] = "o-a1b2c3d4e5"
+        org["organizational_units"][1]["id"] = "ou-ab12-cdef3456"
+
+    estate = load_variant(tmp_path / "env", adopt)
+    stack = synthesize_to(estate, tmp_path / "out")["organization"]
+    imports = {entry["to"]: entry["id"] for entry in stack["import"]}
+    assert imports["aws_organizations_organization.organization"] == "o-a1b2c3d4e5"
+    assert imports["aws_organizations_organizational_unit.ou_workloads"] == "ou-ab12-cdef3456"
+    assert "aws_organizations_organizational_unit.ou_security" not in imports
 
 
 def test_scps_are_the_validated_documents(sample_estate: Estate, sample_stacks: dict[str, Any]) -> None:
@@ -156,7 +207,8 @@ def test_organizations_mode_creates_no_control_tower_resources(sample_stacks: di
 def test_new_account_is_created_in_its_ou_with_the_deployment_role(variants: dict[str, Any]) -> None:
     _, stacks = variants["new-account"]
     stack = stacks["organization"]
-    (account,) = resources(stack, "aws_organizations_account").values()
+    account = resources(stack, "aws_organizations_account")["account_dev"]
+    assert "aws_organizations_account.account_dev" not in {i["to"] for i in stack.get("import", [])}
     assert (account["name"], account["email"]) == ("acme-dev", "aws-dev@acme.example")
     assert account["parent_id"] == ou_ref("Workloads/NonProd")
     assert account["role_name"] == "LandingZoneDeployer"

@@ -44,6 +44,7 @@ def render_json(review: Review) -> str:
         },
         "removed_stacks": review.removed_stacks,
         "results": [_result(result) for result in review.results],
+        "access": {k: v for k, v in review.access.items() if k != "text"},
         "policy_issues": [str(issue) for issue in review.policy_issues],
         "changes": [dataclasses.asdict(c) for changes in review.changes.values() for c in changes],
         "sensitive_changes": [dataclasses.asdict(change) for change in review.sensitive],

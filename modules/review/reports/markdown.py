@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from modules.review.change_safety import Change
+from modules.review.reports.access import access_markdown
 from modules.review.verdict import Review
 
 MAX_CHARS = 60_000  # margin under GitHub's 65,536 for the workflow's own header
@@ -46,7 +47,18 @@ def details(summary: str, body: str, *, open_: bool = False) -> str:
 
 def _summary(review: Review) -> str:
     verdict = "✅ **Review passed**" if review.ok else "❌ **Review failed**"
-    header = ["Stack", "Config", "create", "update", "replace", "destroy", "passed", "failed", "suppressed"]
+    header = [
+        "Stack",
+        "Config",
+        "create",
+        "import",
+        "update",
+        "replace",
+        "destroy",
+        "passed",
+        "failed",
+        "suppressed",
+    ]
     rows = []
     for stack in review.stacks:
         changes, status = review.change_counts(stack), review.status_counts(stack)
@@ -55,6 +67,7 @@ def _summary(review: Review) -> str:
                 f"`{stack}`",
                 review.config_files.get(stack, ""),
                 changes["create"],
+                changes["import"],
                 changes["update"],
                 changes["replace"],
                 changes["destroy"],
@@ -179,7 +192,11 @@ def _sections(review: Review) -> list[Section]:
         sections.append(_failed)
     if review.policy_issues:
         sections.append(_policy)
-    return [*sections, _suppressed, _changes, _compliance, _passed]
+    return [*sections, _suppressed, _changes, _compliance, _access, _passed]
+
+
+def _access(review: Review, cap: int | None) -> str:
+    return access_markdown(review.access, tables=cap is None)
 
 
 def render_markdown(review: Review, max_chars: int = MAX_CHARS) -> str:

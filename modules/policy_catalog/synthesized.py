@@ -1,0 +1,68 @@
+"""SCP chains read from the synthesized organization stack: where Terraform will put each account.
+
+`aws_organizations_account.account_<role>` -> its `parent_id` OU -> that OU's parents -> the root;
+the SCPs attached (`aws_organizations_policy_attachment`) to any of them, or to the account id,
+with their planned `content`. The management account (never a resource here) gets no SCPs: they
+do not apply to it. Pure data, no cdktf: used by the review's access-matrix check and report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from modules.core.policy_eval import Policy
+
+ROOT = "aws_organizations_organization.organization"
+_REFERENCE = re.compile(r"^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.[A-Za-z_\[\]0-9.]+)?\}$")
+_ACCOUNT = "aws_organizations_account.account_"
+
+
+def target(value: Any) -> str:
+    """`${aws_organizations_organizational_unit.ou_x.id}` -> its address; literals stay as they are."""
+    match = _REFERENCE.match(str(value))
+    return match.group(1) if match else str(value)
+
+
+def _resources(synthesized: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {f"{kind}.{name}": body for name, body in synthesized.get("resource", {}).get(kind, {}).items()}
+
+
+def ou_chain(synthesized: dict[str, Any], parent_id: Any) -> list[str]:
+    """Addresses from the account's parent up to the root (OU names via their `name`)."""
+    parents = {
+        a: target(b.get("parent_id"))
+        for a, b in _resources(synthesized, "aws_organizations_organizational_unit").items()
+    }
+    chain: list[str] = []
+    node = target(parent_id)
+    while node in parents and node not in chain:
+        chain.append(node)
+        node = parents[node]
+    return [*chain, ROOT]
+
+
+def chains(synthesized: dict[str, Any]) -> dict[str, tuple[str, list[tuple[str, Policy]]]]:
+    """Account role -> (OU path as synthesized, [(SCP name, document)]), management included."""
+    policies = _resources(synthesized, "aws_organizations_policy")
+    units = _resources(synthesized, "aws_organizations_organizational_unit")
+    attachments = list(_resources(synthesized, "aws_organizations_policy_attachment").values())
+    imports = {entry.get("to"): entry.get("id") for entry in synthesized.get("import", [])}
+    found: dict[str, tuple[str, list[tuple[str, Policy]]]] = {"management": ("(root, no SCPs apply)", [])}
+    for address, body in _resources(synthesized, "aws_organizations_account").items():
+        chain = ou_chain(synthesized, body.get("parent_id"))
+        targets = {*chain, address, str(imports.get(address))}
+        names = [str(units[a].get("name")) for a in reversed(chain) if a in units]
+        docs = []
+        for attachment in attachments:
+            if target(attachment.get("target_id")) not in targets:
+                continue
+            policy = policies.get(target(attachment.get("policy_id")))
+            if (
+                policy is not None
+                and policy.get("type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
+            ):
+                docs.append((str(policy.get("name")), json.loads(str(policy["content"]))))
+        found[address.removeprefix(_ACCOUNT)] = ("/".join(names) or "(root)", docs)
+    return found
