@@ -22,7 +22,7 @@ from modules.review.live import plan_live
 from modules.review.model import Result, StackView
 from modules.review.pipeline import LIVE_STATE, Synthesize
 from modules.review.progress import Progress
-from modules.review.terraform import StackPlan, Terraform, ToolError, find_mirror, write_cli_config
+from modules.review.terraform import StackPlan, Terraform, ToolError, provider_source, write_cli_config
 from modules.review.verdict import Review
 
 DRIFT_ID = "LZ_DRIFT_001"
@@ -43,7 +43,7 @@ def run_drift(options: DriftOptions, synthesize: Synthesize, progress: Progress)
     with progress.step("validate configs"):
         estate = load_estate(options.config_dir)
         require_environment(estate, options.env, options.config_dir)
-        terraform = Terraform(write_cli_config(options.out / "build", find_mirror()))
+        terraform = Terraform(write_cli_config(options.out / "build", provider_source()))
     with progress.step("synthesize stacks"):
         stacks = synthesize(estate, options.out / "synth", options.env)
     with progress.step(f"plan {len(stacks)} deployed stack(s) with refresh (read only, no lock)"):

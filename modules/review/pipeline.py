@@ -45,12 +45,12 @@ from modules.review.terraform import (
     StackPlan,
     Terraform,
     ToolError,
-    find_mirror,
     missing_providers,
     plan_stacks,
     prime_plugin_cache,
     protected_addresses,
     provider_schemas,
+    provider_source,
     tool_identity,
     write_cli_config,
 )
@@ -133,7 +133,7 @@ def run_review(
         require_environment(estate, options.env, options.config_dir)
         policies = load_policies(options.policies, options.today)
         build = options.out / "build"
-        terraform = Terraform(write_cli_config(build, find_mirror()))
+        terraform = Terraform(write_cli_config(build, provider_source()))
         checkov_command()  # fail now, not after minutes of synthesis
         base_ref = _base_ref(options)
     with ThreadPoolExecutor(max_workers=1) as background:

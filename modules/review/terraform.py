@@ -38,6 +38,7 @@ PROVIDER = "registry.terraform.io/hashicorp/aws"
 PROVIDER_VERSION = "5.100.0"
 MIRROR_ENV = "LZ_PROVIDER_MIRROR"
 PLUGIN_CACHE_ENV = "LZ_PLUGIN_CACHE"
+PROVIDER_LOCK = Path(__file__).with_name("providers.lock.hcl")
 LOCK_FILE = ".lz-lock"
 # Where a mirror is looked for when LZ_PROVIDER_MIRROR is not set.
 DEFAULT_MIRRORS = (
@@ -109,6 +110,19 @@ def find_mirror() -> Path:
     )
 
 
+def provider_source() -> Path | None:
+    """The filesystem mirror, or None to install from the registry (a machine that reaches it).
+
+    An explicit $LZ_PROVIDER_MIRROR that holds no provider is an error, not a silent fallback.
+    """
+    if os.environ.get(MIRROR_ENV):
+        return find_mirror()
+    try:
+        return find_mirror()
+    except ToolError:
+        return None
+
+
 def plugin_cache_dir() -> Path:
     """$LZ_PLUGIN_CACHE, else the user's cache folder (XDG): shared by every review here."""
     configured = os.environ.get(PLUGIN_CACHE_ENV)
@@ -122,10 +136,13 @@ def plugin_cache_dir() -> Path:
 class CliConfig:
     path: Path  # the file TF_CLI_CONFIG_FILE points at
     plugin_cache: Path
+    mirror: Path | None = None  # None: the provider comes from the registry
 
 
-def write_cli_config(build_dir: Path, mirror: Path, plugin_cache: Path | None = None) -> CliConfig:
-    """A Terraform CLI config that installs the AWS provider from the mirror only, never online.
+def write_cli_config(build_dir: Path, mirror: Path | None, plugin_cache: Path | None = None) -> CliConfig:
+    """A Terraform CLI config: with a mirror, the AWS provider comes from it only, never online;
+    without one (None), from the registry the normal way, verified against the pinned hashes
+    (providers.lock.hcl) by the primer, into the plugin cache.
 
     The plugin cache is `plugin_cache`, else the shared one; a review's own folder when the shared
     one cannot be created (a read-only home).
@@ -139,17 +156,20 @@ def write_cli_config(build_dir: Path, mirror: Path, plugin_cache: Path | None = 
         cache = build_dir / "plugin-cache"
         cache.mkdir(exist_ok=True)
     config = build_dir / "terraform.tfrc"
-    config.write_text(
-        f'plugin_cache_dir = "{cache.resolve()}"\n'
-        "plugin_cache_may_break_dependency_lock_file = true\n"
-        "provider_installation {\n"
+    installation = (
         f'  filesystem_mirror {{\n    path    = "{mirror.resolve()}"\n'
         f'    include = ["{PROVIDER}"]\n  }}\n'
         f'  direct {{\n    exclude = ["{PROVIDER}"]\n  }}\n'
-        "}\n",
+        if mirror is not None
+        else "  direct {}\n"
+    )
+    config.write_text(
+        f'plugin_cache_dir = "{cache.resolve()}"\n'
+        "plugin_cache_may_break_dependency_lock_file = true\n"
+        f"provider_installation {{\n{installation}}}\n",
         encoding="utf-8",
     )
-    return CliConfig(config, cache)
+    return CliConfig(config, cache, mirror)
 
 
 def offline_copy(synthesized: dict[str, Any], *, state: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -242,6 +262,7 @@ class Terraform:
         self.binary = terraform_binary()
         self.timeout = timeout
         self.plugin_cache = cli_config.plugin_cache
+        self.mirror = cli_config.mirror
         self.env = {
             **os.environ,
             "TF_CLI_CONFIG_FILE": str(cli_config.path.resolve()),
@@ -317,6 +338,7 @@ def prime_plugin_cache(terraform: Terraform, build_dir: Path) -> None:
         "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}}}
     }
     (primer / "main.tf.json").write_text(json.dumps(config), encoding="utf-8")
+    shutil.copyfile(PROVIDER_LOCK, primer / ".terraform.lock.hcl")  # verify what is installed
     cache = terraform.plugin_cache
     entry = cache / PROVIDER / PROVIDER_VERSION
     marker = cache / f".lz-complete-{PROVIDER.replace('/', '_')}-{PROVIDER_VERSION}"
@@ -325,11 +347,23 @@ def prime_plugin_cache(terraform: Terraform, build_dir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         result = terraform.run(primer, "init", "-input=false", "-no-color", "-backend=false")
         if result.returncode != 0:
-            raise ToolError(
-                f"terraform cannot install {PROVIDER} {PROVIDER_VERSION} from the mirror "
-                f"(plugin cache {cache}):\n{_tail(result)}"
-            )
+            raise ToolError(_install_failed(terraform, cache, result))
         marker.touch()
+
+
+def _install_failed(terraform: Terraform, cache: Path, result: subprocess.CompletedProcess[str]) -> str:
+    if terraform.mirror is not None:
+        return (
+            f"terraform cannot install {PROVIDER} {PROVIDER_VERSION} from the mirror {terraform.mirror} "
+            f"(plugin cache {cache}):\n{_tail(result)}"
+        )
+    return (
+        f"terraform cannot install {PROVIDER} {PROVIDER_VERSION}: no filesystem mirror was found "
+        f"(looked in {', '.join(DEFAULT_MIRRORS)}) and the registry install failed. Either let this "
+        f"machine reach registry.terraform.io, or set {MIRROR_ENV} to a folder holding the provider "
+        f"(`terraform providers mirror -platform=linux_amd64 DIR` on a machine that can reach the "
+        f"registry).\n{_tail(result)}"
+    )
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -11,12 +12,14 @@ from modules.review.terraform import (
     MIRROR_ENV,
     PLUGIN_CACHE_ENV,
     PROVIDER,
+    PROVIDER_LOCK,
     PROVIDER_VERSION,
     Terraform,
     ToolError,
     find_mirror,
     plugin_cache_dir,
     prime_plugin_cache,
+    provider_source,
     write_cli_config,
 )
 
@@ -98,3 +101,43 @@ def test_a_mirror_is_found_in_either_layout_terraform_writes(
     monkeypatch.setenv(MIRROR_ENV, str(empty))
     with pytest.raises(ToolError, match=f"not found in a filesystem mirror.*{MIRROR_ENV}={empty}"):
         find_mirror()
+
+
+def test_the_cli_config_uses_the_mirror_only_or_else_the_registry(tmp_path: Path) -> None:
+    mirrored = write_cli_config(tmp_path / "a", tmp_path / "mirror", plugin_cache=tmp_path / "cache")
+    text = mirrored.path.read_text()
+    assert f'path    = "{(tmp_path / "mirror").resolve()}"' in text
+    assert f'direct {{\n    exclude = ["{PROVIDER}"]' in text  # never online for the AWS provider
+    online = write_cli_config(tmp_path / "b", None, plugin_cache=tmp_path / "cache").path.read_text()
+    assert "filesystem_mirror" not in online
+    assert "provider_installation {\n  direct {}\n}" in online
+    assert f'plugin_cache_dir = "{(tmp_path / "cache").resolve()}"' in online
+
+
+def test_no_mirror_means_the_registry_and_offline_the_error_names_both_ways_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(MIRROR_ENV, raising=False)
+    monkeypatch.setattr("modules.review.terraform.DEFAULT_MIRRORS", (str(tmp_path / "nowhere"),))
+    assert provider_source() is None
+    monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "nowhere"))  # an explicit mirror must exist
+    with pytest.raises(ToolError, match="not found in a filesystem mirror"):
+        provider_source()
+    monkeypatch.delenv(MIRROR_ENV)
+    # Whatever this machine can reach, the registry is unreachable through a closed proxy port.
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    terraform = Terraform(write_cli_config(tmp_path / "build", None, plugin_cache=tmp_path / "cache"))
+    with pytest.raises(ToolError) as raised:
+        prime_plugin_cache(terraform, tmp_path / "build")
+    message = str(raised.value)
+    assert "no filesystem mirror was found" in message
+    assert "registry.terraform.io" in message and MIRROR_ENV in message
+
+
+def test_the_pinned_lock_file_verifies_the_mirrors_package(tmp_path: Path) -> None:
+    """The primer installs against providers.lock.hcl: a package whose hash is not in it fails."""
+    terraform = Terraform(write_cli_config(tmp_path / "build", find_mirror(), plugin_cache=tmp_path / "c"))
+    prime_plugin_cache(terraform, tmp_path / "build")
+    lock = (tmp_path / "build" / "primer" / ".terraform.lock.hcl").read_text()
+    pinned = set(re.findall(r'"((?:h1|zh):[^"]+)"', PROVIDER_LOCK.read_text()))
+    assert len(pinned) == 16 and pinned <= set(re.findall(r'"((?:h1|zh):[^"]+)"', lock))
