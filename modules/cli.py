@@ -151,6 +151,18 @@ def _check_emulator(endpoint: str | None) -> None:
             raise UsageError(str(error)) from None
 
 
+def cmd_tfrc(args: argparse.Namespace) -> int:
+    """The Terraform CLI config the review uses, for the cdktf CLI and plain terraform."""
+    from modules.review.terraform import ToolError, provider_source, write_cli_config
+
+    try:
+        config = write_cli_config(args.out, provider_source())
+    except ToolError as error:
+        raise UsageError(str(error)) from None
+    print(config.path.resolve())
+    return EXIT_OK
+
+
 def cmd_roles(args: argparse.Namespace) -> int:
     """Issue 5: job role -> permission set -> policies -> groups per environment account (IAM-2/3)."""
     from modules.config import load_estate
@@ -197,6 +209,13 @@ def _parser() -> argparse.ArgumentParser:
     docs = add("docs", cmd_docs, "write the generated config field reference", with_env=False)
     docs.add_argument("--out", type=Path, default=Path("docs/configuration.md"))
     docs.add_argument("--check", action="store_true", help="fail if the committed reference is stale")
+    tfrc = add(
+        "tfrc",
+        cmd_tfrc,
+        "write the Terraform CLI config (provider mirror or registry, plugin cache); prints its path",
+        with_env=False,
+    )
+    tfrc.add_argument("--out", type=Path, default=Path(".build"), help="folder for terraform.tfrc")
     add("roles", cmd_roles, "print the job-role table: permission sets, policies, grants", with_env=False)
     access = add(
         "access", cmd_access, "print the access matrix; exit 1 on an unexpected Allow", with_env=False

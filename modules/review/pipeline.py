@@ -39,6 +39,7 @@ from modules.review.live import plan_live
 from modules.review.model import StackView
 from modules.review.plan_cache import PlanCache
 from modules.review.progress import Progress
+from modules.review.provenance import config_origin
 from modules.review.reports.access import access_report
 from modules.review.suppressions import Suppressions, load_suppressions
 from modules.review.terraform import (
@@ -175,7 +176,7 @@ def run_review(
         progress, timings, "plan", f"plan {len(stacks)} stack(s) {'live' if options.live else 'offline'}"
     ):
         plans = _plan(options, stacks, build, prior, terraform, progress, cache)
-        _require_plans(plans)
+        _require_plans(plans, estate, options.out / "synth")
     views = _stack_views(options.out / "synth", plans)
     checkov_cache = (
         CheckovCache(options.plan_cache / "checkov", checkov_command()) if options.plan_cache else None
@@ -321,11 +322,20 @@ def _plan_path(plan: StackPlan) -> Path:
     return plan.plan_json
 
 
-def _require_plans(plans: list[StackPlan]) -> None:
+def _require_plans(plans: list[StackPlan], estate: Estate, synth_dir: Path) -> None:
+    """A stack that does not plan stops the review, its error led by the YAML key behind it."""
     failed = [plan for plan in plans if not plan.ok]
     if failed:
-        details = "\n\n".join(f"stack {plan.name}: {plan.error}" for plan in failed)
-        raise ToolError(f"offline plan failed for {len(failed)} stack(s):\n{details}")
+        details = "\n\n".join(_plan_error(plan, estate, synth_dir) for plan in failed)
+        raise ToolError(f"terraform plan failed for {len(failed)} stack(s):\n{details}")
+
+
+def _plan_error(plan: StackPlan, estate: Estate, synth_dir: Path) -> str:
+    error = plan.error or ""
+    stack_file = synth_dir / "stacks" / plan.name / "cdk.tf.json"
+    origin = config_origin(error, _read_json(stack_file), estate, plan.name) if stack_file.is_file() else None
+    where = f"{origin}: the value this stack was refused for comes from here\n" if origin else ""
+    return f"{where}stack {plan.name}: {error}"
 
 
 def _read_json(path: Path) -> dict[str, Any]:

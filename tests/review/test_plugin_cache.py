@@ -141,3 +141,14 @@ def test_the_pinned_lock_file_verifies_the_mirrors_package(tmp_path: Path) -> No
     lock = (tmp_path / "build" / "primer" / ".terraform.lock.hcl").read_text()
     pinned = set(re.findall(r'"((?:h1|zh):[^"]+)"', PROVIDER_LOCK.read_text()))
     assert len(pinned) == 16 and pinned <= set(re.findall(r'"((?:h1|zh):[^"]+)"', lock))
+
+
+def test_lz_tfrc_writes_the_config_the_cdktf_cli_is_pointed_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from modules.cli import main
+
+    assert main(["tfrc", "--out", str(tmp_path)]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path == (tmp_path / "terraform.tfrc").resolve()
+    assert f'path    = "{find_mirror().resolve()}"' in path.read_text()
