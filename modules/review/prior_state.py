@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,22 @@ _SHAPED: dict[tuple[str, str], str] = {
     ("aws_ssm_patch_baseline", "id"): "pb",
 }
 
+
+# ARNs in AWS's own format for the types whose ARNs the stacks write into policy documents: the
+# review checks those documents' resources against AWS's catalog, as it would the real values.
+_ARNS = {
+    "aws_cloudwatch_log_group": "arn:aws:logs:{region}:{account}:log-group:{name}",
+    "aws_iam_role": "arn:aws:iam::{account}:role/{name}",
+    "aws_iam_service_linked_role": "arn:aws:iam::{account}:role/aws-service-role/{name}",
+    "aws_kms_key": "arn:aws:kms:{region}:{account}:key/{uuid}",
+    "aws_sns_topic": "arn:aws:sns:{region}:{account}:{name}",
+    "aws_sqs_queue": "arn:aws:sqs:{region}:{account}:{name}",
+    "aws_s3_bucket": "arn:aws:s3:::{name}",
+    "aws_ce_anomaly_monitor": "arn:aws:ce::{account}:anomalymonitor/{uuid}",
+    "aws_ssoadmin_permission_set": "arn:aws:sso:::permissionSet/ssoins-{digest}/ps-{digest}",
+    "aws_cloudtrail": "arn:aws:cloudtrail:{region}:{account}:trail/{name}",
+    "aws_backup_vault": "arn:aws:backup:{region}:{account}:backup-vault:{name}",
+}
 
 # Computed lists the stacks read by index.
 _ONE_ELEMENT = frozenset({("aws_organizations_organization", "roots")})
@@ -134,6 +150,8 @@ class _Site:
     region: str
     defaulted: frozenset[str] = frozenset()
     referenced: frozenset[str] = frozenset()  # attributes of this type other resources read
+    account: str = ""  # the stack's account (its provider's assume-role ARN), for ARNs
+    known: Mapping[str, Any] = field(default_factory=dict)  # the resource's known values (its name)
 
 
 # `${aws_vpc.main.id}`, `${aws_organizations_organization.org.roots[0].id}`: a value that is
@@ -209,6 +227,7 @@ class _Builder:
         self.before = _instances(previous)
         self.keys = _provider_keys(plan)
         self.regions = _regions(config)
+        self.account = _account(config)
         self.changes = {
             change["address"]: change
             for change in plan.get("resource_changes", [])
@@ -234,6 +253,8 @@ class _Builder:
             self.regions.get(self.provider_key(change), ""),
             self.schemas.defaulted(resource_type),
             self.referenced.get(resource_type, frozenset()),
+            self.account,
+            change["change"].get("after") or {},
         )
         body = change["change"]
         after, unknown = self._resolved(address, body.get("after"), body.get("after_unknown"))
@@ -294,6 +315,15 @@ def _written(config: Mapping[str, Any], address: str) -> dict[str, Any]:
     kind, _, name = address.partition(".")
     body: dict[str, Any] = (config.get("resource") or {}).get(kind, {}).get(name) or {}
     return body
+
+
+def _account(config: Mapping[str, Any]) -> str:
+    for provider in (config.get("provider") or {}).get("aws", []):
+        for assume in provider.get("assume_role") or []:
+            parts = str(assume.get("role_arn", "")).split(":")
+            if len(parts) > 4 and parts[4].isdigit():
+                return parts[4]
+    return ""
 
 
 def _regions(config: Mapping[str, Any]) -> dict[str, str]:
@@ -477,9 +507,17 @@ def _string(site: _Site, path: tuple[str, ...]) -> str:
     shape = _SHAPED.get((site.resource_type, ".".join(path)))
     if shape is not None:
         return _shaped(shape, digest)
+    if path == ("arn",) and site.resource_type in _ARNS:
+        return _ARNS[site.resource_type].format(
+            region=site.region,
+            account=site.account or _digits(digest),
+            name=site.known.get("name") or site.known.get("bucket") or f"lz-base-{digest[:12]}",
+            uuid=_SHAPES["uuid"](digest),
+            digest=digest[:16],
+        )
     if attribute == "arn" or attribute.endswith("_arn"):
         service = site.resource_type.removeprefix("aws_").split("_", 1)[0]
-        return f"arn:aws:{service}:{site.region}:{_digits(digest)}:lz-base/{digest[:16]}"
+        return f"arn:aws:{service}:{site.region}:{site.account or _digits(digest)}:lz-base/{digest[:16]}"
     if attribute == "id" or (attribute in site.referenced and len(path) == 1):
         return _digits(digest) if attribute.endswith("account_id") else f"lz-base-{digest[:16]}"
     # Any other computed value: what AWS would report is unknowable, and made-up values mean
