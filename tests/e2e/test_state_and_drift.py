@@ -142,10 +142,12 @@ def test_drift_names_each_out_of_band_change(
 ) -> None:
     before = remote.state()
     iam = remote.aws("iam")
-    weakened = {**iam.get_account_password_policy()["PasswordPolicy"], "MinimumPasswordLength": 8}
-    iam.update_account_password_policy(
-        **{key: value for key, value in weakened.items() if key not in ("ExpirePasswords",)}
-    )
+    policy = iam.get_account_password_policy()["PasswordPolicy"]
+    settable = ("RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters")
+    kept = {key: policy[key] for key in (*settable, "RequireLowercaseCharacters") if key in policy}
+    if policy.get("PasswordReusePrevention"):
+        kept["PasswordReusePrevention"] = policy["PasswordReusePrevention"]
+    iam.update_account_password_policy(**kept, MinimumPasswordLength=8)  # weakened out of band
     config = remote.aws("config")
     recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]["name"]
     config.stop_configuration_recorder(ConfigurationRecorderName=recorder)
