@@ -30,6 +30,11 @@ from modules.organization.config import (
     OrganizationalUnit,
     ou_paths,
 )
+from modules.organization.perimeter_config import (
+    DeclarativePoliciesConfig,
+    ResourceControlPoliciesConfig,
+    RootAccessConfig,
+)
 from modules.patching.config import PatchingConfig
 from modules.security_hub.config import SecurityHubConfig
 from modules.session_manager.config import SessionManagerConfig
@@ -55,6 +60,11 @@ class OrganizationConfig(StrictModel):
     security_hub: SecurityHubConfig = Field(default_factory=SecurityHubConfig)
     contacts: ContactsConfig
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
+    resource_control_policies: ResourceControlPoliciesConfig = Field(
+        default_factory=ResourceControlPoliciesConfig
+    )
+    declarative_policies: DeclarativePoliciesConfig = Field(default_factory=DeclarativePoliciesConfig)
+    root_access: RootAccessConfig = Field(default_factory=RootAccessConfig)
 
     @property
     def ou_paths(self) -> list[str]:

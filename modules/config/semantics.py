@@ -16,6 +16,7 @@ from modules.identity_center import checks as identity_center_checks
 from modules.log_archive import checks as log_archive_checks
 from modules.network import checks as network_checks
 from modules.organization import checks as organization_checks
+from modules.organization import perimeter_checks
 from modules.patching import checks as patching_checks
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ Check = Callable[["Estate"], Iterable[Finding]]
 
 CHECKS: tuple[Check, ...] = (
     *organization_checks.CHECKS,
+    *perimeter_checks.CHECKS,
     *identity_center_checks.CHECKS,
     *network_checks.CHECKS,
     *backup_checks.CHECKS,
