@@ -19,6 +19,7 @@ from modules.guardduty.config import GuardDutyConfig
 from modules.hardening.config import HardeningConfig
 from modules.identity_center.config import AccessGrant, IdentityCenterConfig
 from modules.log_archive.config import LogArchiveConfig, access_log_bucket_name, log_bucket_name
+from modules.macie.config import MacieConfig
 from modules.network.config import NetworkConfig
 from modules.notifications.config import NotificationsConfig
 from modules.organization.config import (
@@ -58,6 +59,7 @@ class OrganizationConfig(StrictModel):
     cloudtrail: CloudTrailConfig = Field(default_factory=CloudTrailConfig)
     guardduty: GuardDutyConfig = Field(default_factory=GuardDutyConfig)
     security_hub: SecurityHubConfig = Field(default_factory=SecurityHubConfig)
+    macie: MacieConfig = Field(default_factory=MacieConfig)
     contacts: ContactsConfig
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
     resource_control_policies: ResourceControlPoliciesConfig = Field(

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies" / "iam_baseline"
 REQUIRE_MFA_POLICY_NAME = "RequireMfaForIamUsers"
+# CIS 1.17: a role to manage incidents with AWS Support, in every account.
+SUPPORT_ROLE_NAME = "AwsSupportAccess"
+SUPPORT_POLICY_ARN = "arn:aws:iam::aws:policy/AWSSupportAccess"
 
 
 class PasswordPolicy(TypedDict):
@@ -58,3 +61,19 @@ def require_mfa_policy() -> dict[str, Any]:
 def analyzer_type(estate: Estate, account_id: str) -> AnalyzerType:
     """IAM-8: the audit account analyzes the whole organization; every other account itself."""
     return "ORGANIZATION" if account_id == estate.organization.accounts.audit.id else "ACCOUNT"
+
+
+def support_trust_policy(account_id: str) -> dict[str, Any]:
+    """CIS 1.17: principals of the account itself may assume the support role (their own identity
+    policies decide who: SecurityAdmins and Operators); nobody from outside."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountPrincipalsAssume",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }

@@ -28,6 +28,7 @@ RESOURCE_CONTROL_POLICY = "RESOURCE_CONTROL_POLICY"
 DECLARATIVE_POLICY_EC2 = "DECLARATIVE_POLICY_EC2"
 # Trusted access the IAM centralized root access needs.
 ROOT_ACCESS_PRINCIPAL = "iam.amazonaws.com"
+MACIE_PRINCIPAL = "macie.amazonaws.com"
 
 TargetId = Callable[[g.Target], str]
 
@@ -43,7 +44,11 @@ def policy_types(estate: Estate) -> list[str]:
 
 
 def service_principals(estate: Estate) -> list[str]:
-    return [ROOT_ACCESS_PRINCIPAL] if estate.organization.root_access.features else []
+    """Trusted access for root access management (IAM-9) and Macie (DET-6) when they are on."""
+    principals = [ROOT_ACCESS_PRINCIPAL] if estate.organization.root_access.features else []
+    if estate.organization.macie.enabled:
+        principals.append(MACIE_PRINCIPAL)
+    return principals
 
 
 def _address(resource: TerraformResource, name: str) -> TerraformResource:

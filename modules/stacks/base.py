@@ -8,9 +8,15 @@ from cdktf import TerraformStack
 from constructs import Construct
 
 from modules.config.models import Estate
+from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY
 from modules.deployment.construct import RegionalProviders, configure_backend
 from modules.iam_baseline.baseline import analyzer_type
 from modules.iam_baseline.construct import IamBaseline
+from modules.security_hub.construct import ControlExceptions
+from modules.security_hub.exceptions import account_exceptions
+
+# Stack name -> account role (environment stacks are named after their environment, which is the role).
+STACK_ROLES = {ORGANIZATION: "management", LOG_ARCHIVE: "log_archive", SECURITY: "audit"}
 
 
 class AccountStack(TerraformStack):
@@ -39,7 +45,21 @@ class AccountStack(TerraformStack):
             tags={"lz:estate": organization.name, "lz:stack": stack_name, "lz:managed-by": "landing-zone"},
         )
         configure_backend(self, deployment=organization.deployment, stack_name=stack_name, outdir=outdir)
-        # Issue 5: IAM baseline in every account (password policy, MFA-or-nothing, Access Analyzer).
+        # IAM baseline in every account: password policy, MFA-or-nothing, Access Analyzer, support role.
         self.iam_baseline = IamBaseline(
-            self, "iam-baseline", providers=self.providers, analyzer_type=analyzer_type(estate, account_id)
+            self,
+            "iam-baseline",
+            providers=self.providers,
+            analyzer_type=analyzer_type(estate, account_id),
+            account_id=account_id,
         )
+        self.role = STACK_ROLES.get(stack_name, stack_name)
+        # DET-7: Security Hub controls that fail by the baseline's design, disabled with the reason
+        # (the audit account's, after its own hub and standards: modules/stacks/detection.py).
+        if self.role != "audit":
+            ControlExceptions(
+                self,
+                "security-hub-exceptions",
+                exceptions=account_exceptions(estate, self.role),
+                providers=self.providers,
+            )
