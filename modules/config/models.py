@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from modules.account_baseline.config import AccountBaselineConfig
 from modules.aws_config.config import AwsConfigConfig
 from modules.backup.config import BackupConfig
 from modules.budget.config import BudgetConfig
@@ -60,6 +61,7 @@ class OrganizationConfig(StrictModel):
     guardduty: GuardDutyConfig = Field(default_factory=GuardDutyConfig)
     security_hub: SecurityHubConfig = Field(default_factory=SecurityHubConfig)
     macie: MacieConfig = Field(default_factory=MacieConfig)
+    account_baseline: AccountBaselineConfig = Field(default_factory=AccountBaselineConfig)
     contacts: ContactsConfig
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
     resource_control_policies: ResourceControlPoliciesConfig = Field(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from modules.account_baseline import checks as account_baseline_checks
 from modules.aws_config import checks as aws_config_checks
 from modules.backup import checks as backup_checks
 from modules.core.findings import Finding
@@ -33,6 +34,7 @@ CHECKS: tuple[Check, ...] = (
     *patching_checks.CHECKS,
     *log_archive_checks.CHECKS,
     *aws_config_checks.CHECKS,
+    *account_baseline_checks.CHECKS,
 )
 
 

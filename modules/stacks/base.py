@@ -7,6 +7,8 @@ from pathlib import Path
 from cdktf import TerraformStack
 from constructs import Construct
 
+from modules.account_baseline.construct import CoreAccountDefaults, DefaultVpcHardening
+from modules.account_baseline.rules import default_vpc_mode, gets_core_defaults
 from modules.config.models import Estate
 from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY
 from modules.deployment.construct import RegionalProviders, configure_backend
@@ -62,4 +64,12 @@ class AccountStack(TerraformStack):
                 "security-hub-exceptions",
                 exceptions=account_exceptions(estate, self.role),
                 providers=self.providers,
+            )
+        # NET-7: the default VPC hardened (or removed) in every approved region; core accounts also get
+        # EBS encryption by default and the S3 account public access block (DAT-1, DAT-3).
+        if default_vpc_mode(estate, self.role) == "harden":
+            DefaultVpcHardening(self, "default-vpc", providers=self.providers, log_bucket=estate.log_bucket)
+        if gets_core_defaults(self.role):
+            CoreAccountDefaults(
+                self, "core-account-defaults", providers=self.providers, account_id=account_id
             )
