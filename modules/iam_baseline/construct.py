@@ -38,6 +38,7 @@ class IamBaseline(Construct):
         providers: RegionalProviders,
         analyzer_type: AnalyzerType,
         account_id: str,
+        support_principal_arns: list[str],
     ) -> None:
         super().__init__(scope, construct_id)
         self.password_policy = IamAccountPasswordPolicy(self, "password-policy", **PASSWORD_POLICY)
@@ -56,7 +57,7 @@ class IamBaseline(Construct):
             "support-role",
             name=SUPPORT_ROLE_NAME,
             description="CIS 1.17: open and manage AWS Support cases.",
-            assume_role_policy=json.dumps(support_trust_policy(account_id)),
+            assume_role_policy=json.dumps(support_trust_policy(account_id, support_principal_arns)),
             max_session_duration=3600,
         )
         self.support_role.override_logical_id("iam_baseline_support_role")

@@ -45,6 +45,12 @@ def _tag_key(value: object) -> object:
     return value
 
 
+def _yaml_off(value: object) -> object:
+    """YAML 1.1 reads an unquoted `off` as false: take it as the mode it was meant to be."""
+    return "off" if value is False else value
+
+
+VpcBlockMode = Annotated[Literal["off", "block_ingress", "block_bidirectional"], BeforeValidator(_yaml_off)]
 RcpName = Annotated[str, BeforeValidator(_rcp_name)]
 RcpList = Annotated[list[RcpName], UniqueList]
 TagKey = Annotated[str, BeforeValidator(_tag_key)]
@@ -94,7 +100,7 @@ class Ec2Settings(StrictModel):
         default=True, description="EBS snapshots cannot be made public."
     )
     serial_console_disabled: bool = Field(default=True, description="EC2 serial console access off.")
-    vpc_block_public_access: Literal["off", "block_ingress", "block_bidirectional"] = Field(
+    vpc_block_public_access: VpcBlockMode = Field(
         default="off",
         description="VPC Block Public Access: 'block_ingress' still lets NAT gateways reach out; "
         "'block_bidirectional' cuts every internet gateway path.",

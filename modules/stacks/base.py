@@ -12,7 +12,7 @@ from modules.account_baseline.rules import default_vpc_mode, gets_core_defaults
 from modules.config.models import Estate
 from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY
 from modules.deployment.construct import RegionalProviders, configure_backend
-from modules.iam_baseline.baseline import analyzer_type
+from modules.iam_baseline.baseline import analyzer_type, support_principal_arns
 from modules.iam_baseline.construct import IamBaseline
 from modules.security_hub.construct import ControlExceptions
 from modules.security_hub.exceptions import account_exceptions
@@ -54,6 +54,7 @@ class AccountStack(TerraformStack):
             providers=self.providers,
             analyzer_type=analyzer_type(estate, account_id),
             account_id=account_id,
+            support_principal_arns=support_principal_arns(estate, account_id),
         )
         self.role = STACK_ROLES.get(stack_name, stack_name)
         # DET-7: Security Hub controls that fail by the baseline's design, disabled with the reason

@@ -282,7 +282,7 @@ def test_a_broken_template_is_an_error_naming_it(tmp_path: Any, sample_estate: E
         '{#- description: x -#}\n{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Deny", '
         '"Principal": "*", "Action": "ec2:*", "Resource": "*"}]}'
     )
-    with pytest.raises(r.RcpError, match="RCP 'bad' is not a valid RCP: .*ec2"):
+    with pytest.raises(r.RcpError, match=r"RCP 'bad' is not a valid RCP: .*ec2"):
         r.render_rcp("bad", r.rcp_context(sample_estate), tmp_path)
     with pytest.raises(r.RcpError, match="no RCP template 'missing'"):
         r.render_rcp("missing", r.rcp_context(sample_estate), tmp_path)

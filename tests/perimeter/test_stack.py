@@ -1,4 +1,4 @@
-"""The organization stack carries the perimeter: RCPs, the declarative EC2 policy, root access (ORG-6/7, IAM-9)."""
+"""The organization stack carries the perimeter: RCPs, declarative EC2 policy and root access."""
 
 from __future__ import annotations
 
@@ -104,4 +104,3 @@ def test_control_tower_mode_keeps_the_perimeter(variants: dict[str, dict[str, An
     assert resources(stack, "aws_iam_organizations_features")
     rcp = resources(stack, "aws_organizations_policy")["rcp_protect_log_archive"]
     assert "aws-controltower-logs-222222222222-ap-northeast-1" in rcp["content"]
-
