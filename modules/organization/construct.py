@@ -112,7 +112,7 @@ class Organization(Construct):
         self.controls = self._controls() if self._control_tower else {}
         self.delegated_administrators = self._delegated_administrators()
         self.alternate_contacts = self._alternate_contacts()
-        # RCPs (ORG-6), declarative EC2 policy (ORG-7), centralized root access (IAM-9)
+        # RCPs (ORG-6) and the declarative EC2 policy (ORG-7): modules/organization/perimeter.py
         self.perimeter = OrganizationPerimeter(
             self, "perimeter", estate=estate, organization=self.organization, target_id=self._target_id
         )

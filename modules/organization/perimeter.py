@@ -8,7 +8,7 @@ Built by `Organization` in the management account after the OUs and accounts exi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cdktf import TerraformResource
 from cdktf_cdktf_provider_aws.iam_organizations_features import IamOrganizationsFeatures
@@ -51,7 +51,10 @@ def service_principals(estate: Estate) -> list[str]:
     return principals
 
 
-def _address(resource: TerraformResource, name: str) -> TerraformResource:
+Resource = TypeVar("Resource", bound=TerraformResource)
+
+
+def _address(resource: Resource, name: str) -> Resource:
     resource.override_logical_id(name.replace("-", "_"))
     return resource
 

@@ -23,6 +23,7 @@ from modules.organization.guardrails import (
     ROOT,
     Attachment,
     Target,
+    account_ou,
     control_tower_log_buckets,
     control_tower_mode,
 )
@@ -197,8 +198,6 @@ def render_estate_rcps(estate: Estate, org_id: str = ORG_ID_STAND_IN) -> dict[st
 
 def effective_rcps(estate: Estate, account: str) -> list[str]:
     """The RCPs reaching a member account (by role) through the root, its OUs and itself."""
-    from modules.organization.guardrails import account_ou
-
     by_target = {a.target: a.guardrails for a in rcp_attachments(estate)}
     path = account_ou(estate)[account]
     parts = path.split("/")

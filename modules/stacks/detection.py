@@ -1,7 +1,8 @@
-"""Issue 6's part of each stack: logging, detection and alerting, per account role.
+"""Logging, detection and alerting of each stack, per account role.
 
 Each stack calls one function here, so the stack files stay a list of concerns (see
-modules/cloudtrail, aws_config, alarms, guardduty, security_hub, inspector, notifications, budget).
+modules/cloudtrail, aws_config, alarms, guardduty, security_hub, macie, inspector, notifications,
+budget).
 """
 
 from __future__ import annotations
