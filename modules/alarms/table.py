@@ -1,4 +1,4 @@
-"""The DET-3 alarm table (`policies/cis_alarms.yaml`): one row per event class, read once."""
+"""The DET-3/DET-5 alarm table (`policies/cis_alarms.yaml`): one row per event class, read once."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ MAX_PATTERN_LENGTH = 1024
 class AlarmRow(StrictModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)
     event_class: str = Field(min_length=3)
-    requirement: str = Field(pattern=r"^DET-3\b")
+    requirement: str = Field(pattern=r"^DET-[35]\b")
     pattern: str = Field(min_length=3, max_length=MAX_PATTERN_LENGTH)
 
     @property

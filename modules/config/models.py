@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from modules.account_baseline.config import AccountBaselineConfig
 from modules.aws_config.config import AwsConfigConfig
 from modules.backup.config import BackupConfig
 from modules.budget.config import BudgetConfig
@@ -19,6 +20,7 @@ from modules.guardduty.config import GuardDutyConfig
 from modules.hardening.config import HardeningConfig
 from modules.identity_center.config import AccessGrant, IdentityCenterConfig
 from modules.log_archive.config import LogArchiveConfig, access_log_bucket_name, log_bucket_name
+from modules.macie.config import MacieConfig
 from modules.network.config import NetworkConfig
 from modules.notifications.config import NotificationsConfig
 from modules.organization.config import (
@@ -29,6 +31,11 @@ from modules.organization.config import (
     LandingZoneConfig,
     OrganizationalUnit,
     ou_paths,
+)
+from modules.organization.perimeter_config import (
+    DeclarativePoliciesConfig,
+    ResourceControlPoliciesConfig,
+    RootAccessConfig,
 )
 from modules.patching.config import PatchingConfig
 from modules.security_hub.config import SecurityHubConfig
@@ -53,8 +60,15 @@ class OrganizationConfig(StrictModel):
     cloudtrail: CloudTrailConfig = Field(default_factory=CloudTrailConfig)
     guardduty: GuardDutyConfig = Field(default_factory=GuardDutyConfig)
     security_hub: SecurityHubConfig = Field(default_factory=SecurityHubConfig)
+    macie: MacieConfig = Field(default_factory=MacieConfig)
+    account_baseline: AccountBaselineConfig = Field(default_factory=AccountBaselineConfig)
     contacts: ContactsConfig
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
+    resource_control_policies: ResourceControlPoliciesConfig = Field(
+        default_factory=ResourceControlPoliciesConfig
+    )
+    declarative_policies: DeclarativePoliciesConfig = Field(default_factory=DeclarativePoliciesConfig)
+    root_access: RootAccessConfig = Field(default_factory=RootAccessConfig)
 
     @property
     def ou_paths(self) -> list[str]:

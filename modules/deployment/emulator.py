@@ -41,6 +41,7 @@ SERVICES = (
     "inspector2",
     "kms",
     "logs",
+    "macie2",
     "organizations",
     "s3",
     "s3control",

@@ -1,4 +1,4 @@
-"""GuardDuty in the audit account (delegated administrator) in every approved region (DET-1).
+"""GuardDuty in the audit account (delegated administrator) in every approved region (DET-1, DET-6).
 
 Per region: the detector, its protection features, and the organization configuration that enables
 GuardDuty and the same features in every member account, present and future ("ALL").
@@ -8,15 +8,19 @@ The delegation itself is registered from the management account (modules/organiz
 from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.guardduty_detector import GuarddutyDetector
-from cdktf_cdktf_provider_aws.guardduty_detector_feature import GuarddutyDetectorFeature
+from cdktf_cdktf_provider_aws.guardduty_detector_feature import (
+    GuarddutyDetectorFeature,
+    GuarddutyDetectorFeatureAdditionalConfiguration,
+)
 from cdktf_cdktf_provider_aws.guardduty_organization_configuration import GuarddutyOrganizationConfiguration
 from cdktf_cdktf_provider_aws.guardduty_organization_configuration_feature import (
     GuarddutyOrganizationConfigurationFeature,
+    GuarddutyOrganizationConfigurationFeatureAdditionalConfiguration,
 )
 from constructs import Construct
 
 from modules.deployment.construct import RegionalProviders
-from modules.guardduty.config import GuardDutyConfig
+from modules.guardduty.config import RUNTIME_AGENT_MANAGEMENT, GuardDutyConfig
 
 
 class GuardDuty(Construct):
@@ -46,12 +50,20 @@ class GuardDuty(Construct):
             )
             for feature, enabled in config.features.items():
                 slug = feature.lower().replace("_", "-")
+                agents = RUNTIME_AGENT_MANAGEMENT if feature == "RUNTIME_MONITORING" else ()
                 GuarddutyDetectorFeature(
                     self,
                     f"{slug}-{region}",
                     detector_id=detector.id,
                     name=feature,
                     status="ENABLED" if enabled else "DISABLED",
+                    additional_configuration=[
+                        GuarddutyDetectorFeatureAdditionalConfiguration(
+                            name=agent, status="ENABLED" if enabled else "DISABLED"
+                        )
+                        for agent in agents
+                    ]
+                    or None,
                     provider=provider,
                 )
                 GuarddutyOrganizationConfigurationFeature(
@@ -60,6 +72,13 @@ class GuardDuty(Construct):
                     detector_id=detector.id,
                     name=feature,
                     auto_enable="ALL" if enabled else "NONE",
+                    additional_configuration=[
+                        GuarddutyOrganizationConfigurationFeatureAdditionalConfiguration(
+                            name=agent, auto_enable="ALL" if enabled else "NONE"
+                        )
+                        for agent in agents
+                    ]
+                    or None,
                     depends_on=[self.organization_configurations[region]],
                     provider=provider,
                 )

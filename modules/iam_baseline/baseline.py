@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies" / "iam_baseline"
 REQUIRE_MFA_POLICY_NAME = "RequireMfaForIamUsers"
+# CIS 1.17: a role to manage incidents with AWS Support, in every account.
+SUPPORT_ROLE_NAME = "AwsSupportAccess"
+SUPPORT_POLICY_ARN = "arn:aws:iam::aws:policy/AWSSupportAccess"
 
 
 class PasswordPolicy(TypedDict):
@@ -58,3 +61,41 @@ def require_mfa_policy() -> dict[str, Any]:
 def analyzer_type(estate: Estate, account_id: str) -> AnalyzerType:
     """IAM-8: the audit account analyzes the whole organization; every other account itself."""
     return "ORGANIZATION" if account_id == estate.organization.accounts.audit.id else "ACCOUNT"
+
+
+# The job roles (IAM-2) whose people open support cases; Identity Center names their roles after them.
+SUPPORT_JOB_ROLES = ("SecurityAdmins", "Operators")
+
+
+def support_principal_arns(estate: Estate, account_id: str) -> list[str]:
+    """Who may assume the support role: the account's Identity Center roles of the support job roles
+    that exist in the config, and its break-glass roles."""
+    roles = estate.organization.identity_center.job_roles
+    sso = [
+        f"arn:aws:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_{name}_*"
+        for name in SUPPORT_JOB_ROLES
+        if name in roles
+    ]
+    break_glass = [
+        f"arn:aws:iam::{account_id}:role/{name}"
+        for name in estate.organization.deployment.break_glass_role_names
+    ]
+    return [*sso, *break_glass]
+
+
+def support_trust_policy(account_id: str, principal_arns: list[str]) -> dict[str, Any]:
+    """CIS 1.17: the account's own support job roles (and break-glass) may assume the support role;
+    nobody from outside. Trust names the account, the condition the roles: Identity Center role
+    names end in a random suffix, which a Principal cannot match."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SupportJobRolesAssume",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": principal_arns}},
+            }
+        ],
+    }

@@ -1,4 +1,5 @@
-"""IAM baseline in every account: password policy, MFA-or-nothing policy, Access Analyzer (IAM-4/5/8).
+"""IAM baseline in every account: password policy, MFA-or-nothing policy, Access Analyzer, AWS Support
+role (IAM-4/5/8, CIS 1.17).
 
 Instantiated once per stack by `AccountStack`. Access Analyzer is regional: one analyzer per
 approved region. The organization analyzer sits in the audit account, which the organization
@@ -12,14 +13,19 @@ import json
 from cdktf_cdktf_provider_aws.accessanalyzer_analyzer import AccessanalyzerAnalyzer
 from cdktf_cdktf_provider_aws.iam_account_password_policy import IamAccountPasswordPolicy
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
 from modules.deployment.construct import RegionalProviders
 from modules.iam_baseline.baseline import (
     PASSWORD_POLICY,
     REQUIRE_MFA_POLICY_NAME,
+    SUPPORT_POLICY_ARN,
+    SUPPORT_ROLE_NAME,
     AnalyzerType,
     require_mfa_policy,
+    support_trust_policy,
 )
 
 
@@ -31,6 +37,8 @@ class IamBaseline(Construct):
         *,
         providers: RegionalProviders,
         analyzer_type: AnalyzerType,
+        account_id: str,
+        support_principal_arns: list[str],
     ) -> None:
         super().__init__(scope, construct_id)
         self.password_policy = IamAccountPasswordPolicy(self, "password-policy", **PASSWORD_POLICY)
@@ -44,6 +52,19 @@ class IamBaseline(Construct):
             policy=json.dumps(require_mfa_policy(), separators=(",", ":")).replace("${", "$${"),
         )
         self.require_mfa_policy.override_logical_id("iam_baseline_require_mfa")
+        self.support_role = IamRole(
+            self,
+            "support-role",
+            name=SUPPORT_ROLE_NAME,
+            description="CIS 1.17: open and manage AWS Support cases.",
+            assume_role_policy=json.dumps(support_trust_policy(account_id, support_principal_arns)),
+            max_session_duration=3600,
+        )
+        self.support_role.override_logical_id("iam_baseline_support_role")
+        self.support_policy = IamRolePolicyAttachment(
+            self, "support-policy", role=self.support_role.name, policy_arn=SUPPORT_POLICY_ARN
+        )
+        self.support_policy.override_logical_id("iam_baseline_support_role_policy")
         self.analyzers = [self._analyzer(providers, region, analyzer_type) for region in providers.regions]
 
     def _analyzer(

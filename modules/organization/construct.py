@@ -36,6 +36,12 @@ from modules.config.models import Estate
 from modules.deployment.construct import RegionalProviders
 from modules.organization import guardrails as g
 from modules.organization.config import Account, OrganizationalUnit
+from modules.organization.perimeter import (
+    OrganizationPerimeter,
+    centralized_root_access,
+    policy_types,
+    service_principals,
+)
 
 # Trusted access for the services the baseline runs organization-wide; `account` lets the
 # management account set alternate contacts of members.
@@ -96,6 +102,7 @@ class Organization(Construct):
         self.organization = self._organization()
         self.landing_zone = self._landing_zone() if self._control_tower else None
         self.organizational_units = self._organizational_units()
+        self.root_access = centralized_root_access(self, estate, self.organization)  # IAM-9
         self.account_ids: dict[str, str] = {}  # role -> account id (literal, or a reference for new ones)
         self.new_accounts: dict[str, TerraformResource] = {}
         self.adopted_accounts: dict[str, TerraformResource] = {}
@@ -105,18 +112,22 @@ class Organization(Construct):
         self.controls = self._controls() if self._control_tower else {}
         self.delegated_administrators = self._delegated_administrators()
         self.alternate_contacts = self._alternate_contacts()
+        # RCPs (ORG-6) and the declarative EC2 policy (ORG-7): modules/organization/perimeter.py
+        self.perimeter = OrganizationPerimeter(
+            self, "perimeter", estate=estate, organization=self.organization, target_id=self._target_id
+        )
 
     # --- structure --------------------------------------------------------------------------------
 
     def _organization(self) -> OrganizationsOrganization:
-        principals = list(SERVICE_ACCESS_PRINCIPALS)
+        principals = [*SERVICE_ACCESS_PRINCIPALS, *service_principals(self._estate)]
         if self._control_tower:
             principals += CONTROL_TOWER_SERVICE_ACCESS_PRINCIPALS
         organization = OrganizationsOrganization(
             self,
             "organization",
             feature_set="ALL",
-            enabled_policy_types=["SERVICE_CONTROL_POLICY"],
+            enabled_policy_types=["SERVICE_CONTROL_POLICY", *policy_types(self._estate)],
             aws_service_access_principals=sorted(principals),
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
         )
@@ -205,6 +216,7 @@ class Organization(Construct):
             role_name=self._estate.organization.deployment.role_name if new else None,
             iam_user_access_to_billing="ALLOW" if new else None,
             close_on_deletion=False,
+            depends_on=[self.root_access] if self.root_access else None,  # IAM-9: no root credentials
             # The API cannot read role_name back; without this every plan would want to replace.
             lifecycle=TerraformResourceLifecycle(
                 prevent_destroy=True,

@@ -7,17 +7,22 @@ membership of the existing accounts. Findings of the other regions are aggregate
 
 from __future__ import annotations
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.securityhub_account import SecurityhubAccount
 from cdktf_cdktf_provider_aws.securityhub_finding_aggregator import SecurityhubFindingAggregator
 from cdktf_cdktf_provider_aws.securityhub_member import SecurityhubMember
 from cdktf_cdktf_provider_aws.securityhub_organization_configuration import (
     SecurityhubOrganizationConfiguration,
 )
+from cdktf_cdktf_provider_aws.securityhub_standards_control_association import (
+    SecurityhubStandardsControlAssociation,
+)
 from cdktf_cdktf_provider_aws.securityhub_standards_subscription import SecurityhubStandardsSubscription
 from constructs import Construct
 
 from modules.deployment.construct import RegionalProviders
 from modules.security_hub.config import SecurityHubConfig
+from modules.security_hub.exceptions import ControlException
 
 
 class SecurityHub(Construct):
@@ -79,3 +84,39 @@ class SecurityHub(Construct):
             if others
             else None
         )
+
+
+class ControlExceptions(Construct):
+    """DET-7 in one account: the controls that fail by design, disabled per standard and region.
+
+    Runs in the account itself (Security Hub records control status per account). The account's hub
+    is enabled by the audit account's organization configuration, so on an estate's very first
+    deployment this stack is applied after the `security` stack.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        exceptions: list[ControlException],
+        providers: RegionalProviders,
+        depends_on: list[ITerraformDependable] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.associations: dict[tuple[str, str, str], SecurityhubStandardsControlAssociation] = {}
+        for region in providers.regions:
+            for exception in exceptions:
+                slug = f"{exception.standard}-{exception.control}-{region}".lower().replace(".", "-")
+                self.associations[(region, exception.standard, exception.control)] = (
+                    SecurityhubStandardsControlAssociation(
+                        self,
+                        slug,
+                        standards_arn=exception.standards_arn(region),
+                        security_control_id=exception.control,
+                        association_status="DISABLED",
+                        updated_reason=exception.reason,
+                        depends_on=depends_on,
+                        provider=providers.for_region(region),
+                    )
+                )

@@ -7,10 +7,18 @@ from pathlib import Path
 from cdktf import TerraformStack
 from constructs import Construct
 
+from modules.account_baseline.construct import CoreAccountDefaults, DefaultVpcHardening
+from modules.account_baseline.rules import default_vpc_mode, gets_core_defaults
 from modules.config.models import Estate
+from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY
 from modules.deployment.construct import RegionalProviders, configure_backend
-from modules.iam_baseline.baseline import analyzer_type
+from modules.iam_baseline.baseline import analyzer_type, support_principal_arns
 from modules.iam_baseline.construct import IamBaseline
+from modules.security_hub.construct import ControlExceptions
+from modules.security_hub.exceptions import account_exceptions
+
+# Stack name -> account role (environment stacks are named after their environment, which is the role).
+STACK_ROLES = {ORGANIZATION: "management", LOG_ARCHIVE: "log_archive", SECURITY: "audit"}
 
 
 class AccountStack(TerraformStack):
@@ -39,7 +47,30 @@ class AccountStack(TerraformStack):
             tags={"lz:estate": organization.name, "lz:stack": stack_name, "lz:managed-by": "landing-zone"},
         )
         configure_backend(self, deployment=organization.deployment, stack_name=stack_name, outdir=outdir)
-        # Issue 5: IAM baseline in every account (password policy, MFA-or-nothing, Access Analyzer).
+        # IAM baseline in every account: password policy, MFA-or-nothing, Access Analyzer, support role.
         self.iam_baseline = IamBaseline(
-            self, "iam-baseline", providers=self.providers, analyzer_type=analyzer_type(estate, account_id)
+            self,
+            "iam-baseline",
+            providers=self.providers,
+            analyzer_type=analyzer_type(estate, account_id),
+            account_id=account_id,
+            support_principal_arns=support_principal_arns(estate, account_id),
         )
+        self.role = STACK_ROLES.get(stack_name, stack_name)
+        # DET-7: Security Hub controls that fail by the baseline's design, disabled with the reason
+        # (the audit account's, after its own hub and standards: modules/stacks/detection.py).
+        if self.role != "audit":
+            ControlExceptions(
+                self,
+                "security-hub-exceptions",
+                exceptions=account_exceptions(estate, self.role),
+                providers=self.providers,
+            )
+        # NET-7: the default VPC hardened (or removed) in every approved region; core accounts also get
+        # EBS encryption by default and the S3 account public access block (DAT-1, DAT-3).
+        if default_vpc_mode(estate, self.role) == "harden":
+            DefaultVpcHardening(self, "default-vpc", providers=self.providers, log_bucket=estate.log_bucket)
+        if gets_core_defaults(self.role):
+            CoreAccountDefaults(
+                self, "core-account-defaults", providers=self.providers, account_id=account_id
+            )

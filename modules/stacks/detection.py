@@ -1,7 +1,8 @@
-"""Issue 6's part of each stack: logging, detection and alerting, per account role.
+"""Logging, detection and alerting of each stack, per account role.
 
 Each stack calls one function here, so the stack files stay a list of concerns (see
-modules/cloudtrail, aws_config, alarms, guardduty, security_hub, inspector, notifications, budget).
+modules/cloudtrail, aws_config, alarms, guardduty, security_hub, macie, inspector, notifications,
+budget).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from modules.alarms.table import alarm_rows
 from modules.aws_config.construct import ConfigAggregator, ConfigRecorder
 from modules.aws_config.rules import managed_rules
 from modules.budget.construct import Budget
-from modules.cloudtrail.construct import OrganizationTrail
+from modules.cloudtrail.construct import DataEventsTrail, OrganizationTrail
 from modules.config.models import EnvironmentConfig, Estate
 from modules.deployment.construct import role_arn
 from modules.guardduty.construct import GuardDuty
@@ -23,8 +24,11 @@ from modules.inspector.construct import Inspector, RegistryScanning
 from modules.log_archive.config import archive_retention_days
 from modules.log_archive.construct import LogArchive, key_alias_arn
 from modules.log_archive.documents import ArchiveContext
+from modules.macie.construct import Macie, MacieDelegation
 from modules.notifications.construct import FindingNotifications, NotificationTopic
-from modules.security_hub.construct import SecurityHub
+from modules.organization.guardrails import control_tower_log_buckets
+from modules.security_hub.construct import ControlExceptions, SecurityHub
+from modules.security_hub.exceptions import account_exceptions
 from modules.stacks.base import AccountStack
 
 ALARM_NAMESPACE = "LandingZone/CIS"
@@ -41,6 +45,18 @@ def creates_trail(estate: Estate) -> bool:
 
 def trail_name(estate: Estate) -> str:
     return f"{estate.organization.name}-organization-trail"
+
+
+def s3_data_event_buckets(estate: Estate) -> list[str] | None:
+    """LOG-7: the buckets whose object-level events the trail records; None means every bucket."""
+    config = estate.organization.cloudtrail
+    if config.s3_data_events == "all_buckets":
+        return None
+    buckets = [estate.log_bucket, estate.access_log_bucket]
+    if control_tower(estate):
+        org = estate.organization
+        buckets.extend(control_tower_log_buckets(org.accounts.log_archive.id, org.home_region))
+    return list(dict.fromkeys([*buckets, *config.s3_data_event_buckets]))
 
 
 def _deployment_role(stack: AccountStack) -> str:
@@ -79,10 +95,19 @@ def management_detection(stack: AccountStack) -> None:
             bucket_kms_key_arn=key_alias_arn(org.name, org.home_region, str(org.accounts.log_archive.id)),
             retention_days=org.log_archive.retention_days,
             deployment_role_arn=_deployment_role(stack),
+            s3_data_event_buckets=s3_data_event_buckets(estate),
         )
         log_group_name = trail.log_group.name
     else:
         log_group_name = org.cloudtrail.control_tower_log_group
+        DataEventsTrail(
+            stack,
+            "cloudtrail-data-events",
+            name=f"{org.name}-s3-data-events",
+            bucket_name=estate.log_bucket,
+            bucket_kms_key_arn=key_alias_arn(org.name, org.home_region, str(org.accounts.log_archive.id)),
+            s3_data_event_buckets=s3_data_event_buckets(estate),
+        )
     topic = NotificationTopic(
         stack,
         "security-alarms",
@@ -103,6 +128,10 @@ def management_detection(stack: AccountStack) -> None:
         rows=alarm_rows(),
     )
     config_recorder(stack, "continuous", owned_by_control_tower=False)  # CT never records here
+    if org.macie.enabled:  # DET-6
+        MacieDelegation(
+            stack, "macie-admin", admin_account_id=str(org.accounts.audit.id), providers=stack.providers
+        )
     for r in stack.providers.regions:  # GuardDuty / Security Hub delegation: modules/organization
         Inspector2DelegatedAdminAccount(
             stack,
@@ -147,9 +176,23 @@ def security_detection(stack: AccountStack) -> None:
         role: str(account.id) for role, account in estate.accounts().items() if account.id and role != "audit"
     }
     GuardDuty(stack, "guardduty", config=org.guardduty, providers=stack.providers)
-    SecurityHub(
+    hub = SecurityHub(
         stack, "security-hub", config=org.security_hub, providers=stack.providers, member_accounts=members
     )
+    ControlExceptions(  # DET-7
+        stack,
+        "security-hub-exceptions",
+        exceptions=account_exceptions(estate, "audit"),
+        providers=stack.providers,
+        depends_on=list(hub.standards.values()),
+    )
+    if org.macie.enabled:  # DET-6
+        macie_members = {
+            role: (str(account.id), account.email)
+            for role, account in estate.accounts().items()
+            if account.id and role != "audit"
+        }
+        Macie(stack, "macie", config=org.macie, providers=stack.providers, member_accounts=macie_members)
     Inspector(
         stack, "inspector", providers=stack.providers, admin_account=stack.account_id, member_accounts=members
     )

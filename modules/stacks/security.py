@@ -16,5 +16,5 @@ class SecurityStack(AccountStack):
 
     def __init__(self, scope: Construct, stack_name: str, *, outdir: Path, **common: Any) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
-        # Issue 6: GuardDuty, Security Hub, Inspector, finding alerts, Config (DET-1, DET-2, DET-4, CFG-4)
+        # GuardDuty, Security Hub, Macie, Inspector, finding alerts, Config (DET-1, DET-2, DET-4, DET-6)
         detection.security_detection(self)

@@ -76,7 +76,12 @@ def region_deny_matches_approved_regions(ctx: CheckContext) -> Iterator[Outcome]
         return
     stack = ctx.stacks.get("organization")
     policies = stack.planned("aws_organizations_policy") if stack else []
-    documents = [json.loads(p.values["content"]) for p in policies if p.values.get("content")]
+    documents = [
+        json.loads(p.values["content"])
+        for p in policies
+        if p.values.get("content")
+        and p.values.get("type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
+    ]
     for aspect, wrong in _scp_aspects(ctx, documents).items():
         message = f"wrong for: {', '.join(wrong)}" if wrong else "as configured"
         yield Outcome("organization", f"region-deny/{aspect}", not wrong, message)

@@ -55,7 +55,12 @@ def scps_protect_log_buckets(ctx: CheckContext) -> Iterator[Outcome]:
     deployer = f"arn:aws:iam::444455556666:role/{ctx.estate.organization.deployment.role_name}"
     stack = ctx.stacks.get("organization")
     policies = stack.planned("aws_organizations_policy") if stack else []
-    documents = [json.loads(p.values["content"]) for p in policies if p.values.get("content")]
+    documents = [
+        json.loads(p.values["content"])
+        for p in policies
+        if p.values.get("content")
+        and p.values.get("type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
+    ]
     for bucket in _log_buckets(ctx):
         home = ctx.estate.organization.home_region
         problems = _problems(documents, bucket, deployer, home) if documents else ["no SCP is planned"]

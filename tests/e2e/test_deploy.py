@@ -32,6 +32,8 @@ def test_one_stack_went_through_the_cdktf_cli(deployment: Deployment) -> None:
 
 def test_exclusions_stay_few_and_reasoned() -> None:
     excluded = exclusions()
-    assert len(excluded) <= 26, "the exclusion list keeps growing"
+    # 25 before the perimeter and account baseline; 8 for what moto lacks of them (root access,
+    # declarative policies, Macie organization, Security Hub controls, the AWSSupportAccess policy).
+    assert len(excluded) <= 33, "the exclusion list keeps growing"
     assert all(len(reason) > 20 for reason in excluded.reasons())
     assert all(entry["resource_types"] and entry["attributes"] for entry in excluded.ignored)

@@ -13,15 +13,29 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Deployment
-from tests.e2e.harness import free_port, isolate, moto_server
+from tests.e2e.harness import client, free_port, isolate, moto_server, session_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.synth, pytest.mark.terraform]
 
 # Interrupted on purpose: the security stack has no `prevent_destroy` resource and needs no other
-# stack inside the emulator. A stack with protected resources (log-archive, organization) can be
-# left with a tainted half-created resource that Terraform refuses to replace; the README runbook
-# covers that case (`terraform untaint <address>`, then apply again).
+# stack inside the emulator but the log archive's bucket (the account baseline's default-VPC flow
+# logs deliver there; it exists before any other stack in the deployment order). A stack with
+# protected resources (log-archive, organization) can be left with a tainted half-created resource
+# that Terraform refuses to replace; the README runbook covers that case (`terraform untaint
+# <address>`, then apply again).
 INTERRUPTED_STACK = "security"
+
+
+def create_log_archive_bucket(deployment: Deployment, endpoint: str) -> None:
+    """What the log-archive stack would have created first: the central log bucket."""
+    org = deployment.estate.organization
+    log_archive = org.accounts.log_archive.id
+    assert log_archive is not None
+    s3 = client(session_for(endpoint, log_archive, org.deployment.role_name), "s3", endpoint)
+    s3.create_bucket(
+        Bucket=deployment.estate.log_bucket,
+        CreateBucketConfiguration={"LocationConstraint": org.home_region},
+    )
 
 
 def digest(path: Path) -> str:
@@ -30,6 +44,7 @@ def digest(path: Path) -> str:
 
 def test_interrupted_apply_converges_when_rerun(deployment: Deployment, tmp_path: Path) -> None:
     with moto_server() as endpoint:
+        create_log_archive_bucket(deployment, endpoint)
         run = isolate(
             deployment.runs[INTERRUPTED_STACK],
             tmp_path / INTERRUPTED_STACK,

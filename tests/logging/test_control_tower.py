@@ -21,7 +21,9 @@ def test_no_second_trail_or_recorder(tmp_path: Path) -> None:
     build_app(estate, outdir, only=["organization", "security", "prod"]).synth()
     stacks = {d.name: json.loads((d / "cdk.tf.json").read_text()) for d in (outdir / "stacks").iterdir()}
     organization = stacks["organization"]
-    assert not resources(organization, "aws_cloudtrail")
+    # No second trail of management events; only LOG-7's S3 data events, which Control Tower's lacks.
+    for trail in resources(organization, "aws_cloudtrail").values():
+        assert [s["name"] for s in trail["advanced_event_selector"]] == ["S3 data events"]
     filters = resources(organization, "aws_cloudwatch_log_metric_filter").values()
     assert filters and {f["log_group_name"] for f in filters} == {"aws-controltower/CloudTrailLogs"}
     assert resources(organization, "aws_config_configuration_recorder")  # management is never enrolled

@@ -12,6 +12,7 @@ import pytest
 from modules.config import Estate
 from modules.organization import guardrails as g
 from modules.organization.construct import CONTROL_TOWER_SERVICE_ACCESS_PRINCIPALS, SERVICE_ACCESS_PRINCIPALS
+from modules.organization.perimeter import policy_types, service_principals
 from tests.support import load_variant, resources, synthesize_to
 
 pytestmark = pytest.mark.synth
@@ -49,6 +50,11 @@ def variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Estate
     return built
 
 
+def scp_resources(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    policies = resources(stack, "aws_organizations_policy")
+    return {name: p for name, p in policies.items() if p["type"] == "SERVICE_CONTROL_POLICY"}
+
+
 def ref(resource_type: str, name: str, attribute: str = "id") -> str:
     return f"${{{resource_type}.{name}.{attribute}}}"
 
@@ -59,11 +65,16 @@ def ou_ref(path: str, attribute: str = "id") -> str:
     )
 
 
-def test_organization_has_all_features_scps_and_trusted_services(sample_stacks: dict[str, Any]) -> None:
+def test_organization_has_all_features_scps_and_trusted_services(
+    sample_estate: Estate, sample_stacks: dict[str, Any]
+) -> None:
     (organization,) = resources(sample_stacks["organization"], "aws_organizations_organization").values()
     assert organization["feature_set"] == "ALL"
-    assert organization["enabled_policy_types"] == ["SERVICE_CONTROL_POLICY"]
-    assert organization["aws_service_access_principals"] == sorted(SERVICE_ACCESS_PRINCIPALS)
+    # RCPs and declarative policies: tests/perimeter
+    assert organization["enabled_policy_types"] == ["SERVICE_CONTROL_POLICY", *policy_types(sample_estate)]
+    assert organization["aws_service_access_principals"] == sorted(
+        [*SERVICE_ACCESS_PRINCIPALS, *service_principals(sample_estate)]
+    )
     assert organization["lifecycle"]["prevent_destroy"] is True
 
 
@@ -133,7 +144,7 @@ def test_existing_organization_and_ous_are_adopted(tmp_path: Path) -> None:
 
 
 def test_scps_are_the_validated_documents(sample_estate: Estate, sample_stacks: dict[str, Any]) -> None:
-    policies = resources(sample_stacks["organization"], "aws_organizations_policy")
+    policies = scp_resources(sample_stacks["organization"])
     rendered = g.render_estate_scps(sample_estate)
     assert {p["name"] for p in policies.values()} == set(rendered)
     for policy in policies.values():
@@ -145,11 +156,12 @@ def test_scps_are_the_validated_documents(sample_estate: Estate, sample_stacks: 
 
 def test_attachments_follow_config(sample_stacks: dict[str, Any]) -> None:
     stack = sample_stacks["organization"]
-    policy_names = {name: p["name"] for name, p in resources(stack, "aws_organizations_policy").items()}
+    policy_names = {name: p["name"] for name, p in scp_resources(stack).items()}
     attached = set()
     for attachment in resources(stack, "aws_organizations_policy_attachment").values():
         policy = attachment["policy_id"].removeprefix("${aws_organizations_policy.").removesuffix(".id}")
-        attached.add((policy_names[policy], attachment["target_id"]))
+        if policy in policy_names:  # RCP and declarative attachments: tests/perimeter
+            attached.add((policy_names[policy], attachment["target_id"]))
     root_scps = ["deny-leave-organization", "deny-root-user", "log-protection", "protect-security-services"]
     expected = {
         *((name, ROOT_ID) for name in root_scps),
@@ -262,9 +274,12 @@ def test_control_tower_mode_never_duplicates_what_control_tower_owns(variants: d
     units = resources(stack, "aws_organizations_organizational_unit").values()
     assert "Security" not in {unit["name"] for unit in units}
     for name, synthesized in stacks.items():
-        owned = CONTROL_TOWER_TRAIL + (CONTROL_TOWER_MEMBER_CONFIG if name != "organization" else ())
+        owned = CONTROL_TOWER_MEMBER_CONFIG if name != "organization" else ()
         for resource_type in owned:
             assert resources(synthesized, resource_type) == {}, (name, resource_type)
+        for trail in resources(synthesized, CONTROL_TOWER_TRAIL[0]).values():
+            # Only LOG-7's S3 data events, which Control Tower's trail does not record.
+            assert [s["name"] for s in trail["advanced_event_selector"]] == ["S3 data events"], name
     (organization,) = resources(stack, "aws_organizations_organization").values()
     assert set(CONTROL_TOWER_SERVICE_ACCESS_PRINCIPALS) <= set(organization["aws_service_access_principals"])
 

@@ -1,0 +1,1 @@
+"""macie concern."""
