@@ -1,7 +1,7 @@
 """Benchmark: `lz review` wall time and peak memory, on the sample and on 30 environments.
 
 Printed next to the floor it is compared with: importing the provider bindings + init/plan/show
-of the largest stack + one checkov run, each measured alone. Targets (issue 3): review <= 1.5x
+of the largest stack + one checkov run, each measured alone. Targets: review <= 1.5x
 the floor on the sample; 30 environments under 3 minutes and 2 GiB (whole process tree) on 2 cores.
 Both are measured cold (empty plan cache) with the machine's shared Terraform plugin cache
 already holding the provider (a one-time install, like checkov's uv environment; primed first).

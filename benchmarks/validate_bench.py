@@ -1,6 +1,6 @@
 """Benchmark: `lz validate` on the sample estate and on a generated 30-environment estate.
 
-Target (issue 2): well under one second for the sample, as a fresh process (what a user or a
+Target: well under one second for the sample, as a fresh process (what a user or a
 pre-commit hook pays). Prints the numbers; it is not a timed test.
 """
 

@@ -24,10 +24,10 @@ class EnvironmentStack(AccountStack):
         super().__init__(scope, stack_name, outdir=outdir, **common)
         self.env = env
         self._environment_baseline()
-        # Issue 6: Config recorder and rules, ECR scan-on-push, budget (CFG-1..3, DET-4, OPS-1)
+        # Config recorder and rules, ECR scan-on-push, budget (CFG-1..3, DET-4, OPS-1)
         detection.environment_detection(self, env)
 
-    # --- Environment baseline (issue 7): network, Session Manager, hardening, backup, patching ---
+    # --- Environment baseline: network, Session Manager, hardening, backup, patching ---
     def _environment_baseline(self) -> None:
         env, estate = self.env, self.estate
         prefix = f"{estate.organization.name}-{env.name}"
@@ -85,4 +85,4 @@ class EnvironmentStack(AccountStack):
             retention_days=retention,
         )
 
-    # --- end of environment baseline (issue 7) ---
+    # --- end of environment baseline ---

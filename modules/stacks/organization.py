@@ -19,9 +19,9 @@ class OrganizationStack(AccountStack):
     def __init__(self, scope: Construct, stack_name: str, *, outdir: Path, **common: Any) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
         self.organization = Organization(self, "organization", estate=self.estate, providers=self.providers)
-        # Issue 5: Identity Center permission sets per job role and assignments per environment (IAM-2/3)
+        # Identity Center permission sets per job role and assignments per environment (IAM-2/3)
         self.identity_center = IdentityCenter(
             self, "identity-center", estate=self.estate, account_ids=self.organization.account_ids
         )
-        # Issue 6: organization trail, DET-3 alarms on its log group, Config, Inspector delegation
+        # Organization trail, DET-3 alarms on its log group, Config, Inspector delegation
         detection.management_detection(self)
