@@ -164,7 +164,7 @@ def cmd_tfrc(args: argparse.Namespace) -> int:
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
-    """The job roles (IAM-2/3): job role -> permission set -> policies -> groups per environment account (IAM-2/3)."""
+    """The job roles (IAM-2/3): permission set, policies and groups per environment account."""
     from modules.config import load_estate
     from modules.identity_center.mapping import render_markdown, role_table
 
