@@ -11,7 +11,7 @@ import sys
 
 from modules.core.errors import ConfigError
 from modules.review.checks import CheckLoadError
-from modules.review.model import Result
+from modules.review.model import SEVERITIES, Result
 from modules.review.pipeline import Options, Synthesize, SynthesizeBase, run_review
 from modules.review.progress import progress
 from modules.review.reports import FILES, write_not_completed, write_reports
@@ -79,6 +79,10 @@ def drift(args: argparse.Namespace, synthesize: Synthesize) -> int:
     return verdict.exit_code
 
 
+def _severity(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
 def _line(result: Result) -> str:
     return f"  {result.check_id} {result.key}: {result.title}" + (
         f" ({result.message})" if result.message else ""
@@ -88,7 +92,8 @@ def _line(result: Result) -> str:
 def print_verdict(verdict: Review) -> None:
     for issue in verdict.policy_issues:
         print(f"policy: {issue}")
-    for result in verdict.failed[:SHOWN]:
+    # The most severe first: a protected destroy (CRITICAL) is never below the cut.
+    for result in sorted(verdict.failed, key=lambda result: _severity(result.severity))[:SHOWN]:
         print(f"FAILED{_line(result)}")
     if len(verdict.failed) > SHOWN:
         print(f"  … and {len(verdict.failed) - SHOWN} more failed results (see report.md)")

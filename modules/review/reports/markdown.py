@@ -15,6 +15,7 @@ from modules.review.reports.access import access_markdown
 from modules.review.verdict import Review
 
 MAX_CHARS = 60_000  # margin under GitHub's 65,536 for the workflow's own header
+DESTRUCTIVE_CHARS = 30_000  # resource names in "What this change does"; beyond, counts per type
 ROW_CAPS: tuple[int | None, ...] = (None, 200, 50, 15, 5, 0)
 ICONS = {
     "pass": "✅",
@@ -96,25 +97,27 @@ def _summary(review: Review) -> str:
 
 
 def _destructive(review: Review, cap: int | None) -> str:
-    """What this change does that cannot be undone: every replace and destroy by name, one row per
-    stack, action and resource type (replaces first), and per removed stack how many resources its
-    state would leave orphaned."""
+    """What this change does that cannot be undone, before anything else: one row per stack and
+    action (replaces first) naming every resource, and per removed stack how many resources its
+    state would leave orphaned. Never cut by the row cap; when the names alone would not fit a
+    comment, each row counts its resource types instead (report.json lists every address)."""
     order = {"replace": 0, "destroy": 1}
-    groups: dict[tuple[int, int, str, str], list[Change]] = {}
     stacks = {stack: index for index, stack in enumerate(review.stacks)}
+    groups: dict[tuple[int, int, str], list[Change]] = {}
     for change in review.destructive:
         if change.action in order:
-            key = (order[change.action], stacks.get(change.stack, len(stacks)), change.stack, change.type)
+            key = (order[change.action], stacks.get(change.stack, len(stacks)), change.stack)
             groups.setdefault(key, []).append(change)
+    named = sum(len(change.address) + 4 for changes in groups.values() for change in changes)
     rows = [
         [
             changes[0].action,
             f"`{stack}`",
-            ", ".join(f"`{change.address}`" for change in changes),
+            _resources(changes, by_name=named <= DESTRUCTIVE_CHARS),
             ", ".join(sorted({f"`{path}`" for change in changes for path in change.replace_paths})) or "—",
             review.config_files.get(stack, ""),
         ]
-        for (_, _, stack, _), changes in sorted(groups.items())
+        for (_, _, stack), changes in sorted(groups.items())
     ]
     for stack in review.removed_stacks:
         orphans = review.change_counts(stack)["orphan"]
@@ -122,8 +125,15 @@ def _destructive(review: Review, cap: int | None) -> str:
     if not rows:
         return "### What this change does\n\nNothing is destroyed or replaced."
     total = len(review.destructive)
-    body = table(["Action", "Stack", "Resources", "Forces replacement", "Config"], rows, cap)
+    body = table(["Action", "Stack", "Resources", "Forces replacement", "Config"], rows, None)
     return f"### What this change does: {total} resource(s) destroyed, replaced or orphaned\n\n{body}"
+
+
+def _resources(changes: list[Change], *, by_name: bool) -> str:
+    if by_name:
+        return ", ".join(f"`{change.address}`" for change in changes)
+    types = Counter(change.type for change in changes)
+    return f"{len(changes)}: " + ", ".join(f"{kind} ×{count}" for kind, count in sorted(types.items()))
 
 
 def _failed(review: Review, cap: int | None) -> str:
