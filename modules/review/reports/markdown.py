@@ -15,7 +15,7 @@ from modules.review.reports.access import access_markdown
 from modules.review.verdict import Review
 
 MAX_CHARS = 60_000  # margin under GitHub's 65,536 for the workflow's own header
-DESTRUCTIVE_CHARS = 30_000  # resource names in "What this change does"; beyond, counts per type
+DESTRUCTIVE_CHARS = 40_000  # resource names in "What this change does"; beyond, counts per type
 ROW_CAPS: tuple[int | None, ...] = (None, 200, 50, 15, 5, 0)
 ICONS = {
     "pass": "✅",
@@ -99,8 +99,8 @@ def _summary(review: Review) -> str:
 def _destructive(review: Review, cap: int | None) -> str:
     """What this change does that cannot be undone, before anything else: one row per stack and
     action (replaces first) naming every resource, and per removed stack how many resources its
-    state would leave orphaned. Never cut by the row cap; when the names alone would not fit a
-    comment, each row counts its resource types instead (report.json lists every address)."""
+    state would leave orphaned. Never cut by the row cap; rows whose names no longer fit a comment
+    count their resource types instead (report.json lists every address)."""
     order = {"replace": 0, "destroy": 1}
     stacks = {stack: index for index, stack in enumerate(review.stacks)}
     groups: dict[tuple[int, int, str], list[Change]] = {}
@@ -108,17 +108,21 @@ def _destructive(review: Review, cap: int | None) -> str:
         if change.action in order:
             key = (order[change.action], stacks.get(change.stack, len(stacks)), change.stack)
             groups.setdefault(key, []).append(change)
-    named = sum(len(change.address) + 4 for changes in groups.values() for change in changes)
-    rows = [
-        [
-            changes[0].action,
-            f"`{stack}`",
-            _resources(changes, by_name=named <= DESTRUCTIVE_CHARS),
-            ", ".join(sorted({f"`{path}`" for change in changes for path in change.replace_paths})) or "—",
-            review.config_files.get(stack, ""),
-        ]
-        for (_, _, stack), changes in sorted(groups.items())
-    ]
+    budget, rows = DESTRUCTIVE_CHARS, []
+    for (_, _, stack), changes in sorted(groups.items()):
+        names = sum(len(change.address) + 4 for change in changes)
+        by_name = names <= budget  # replaces first: they keep their names the longest
+        budget -= names if by_name else 0
+        rows.append(
+            [
+                changes[0].action,
+                f"`{stack}`",
+                _resources(changes, by_name=by_name),
+                ", ".join(sorted({f"`{path}`" for change in changes for path in change.replace_paths}))
+                or "—",
+                review.config_files.get(stack, ""),
+            ]
+        )
     for stack in review.removed_stacks:
         orphans = review.change_counts(stack)["orphan"]
         rows.append(["orphan", f"`{stack}`", f"all {orphans} resource(s) in its state", "—", "(removed)"])
