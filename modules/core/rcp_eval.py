@@ -11,6 +11,7 @@ policy) both let it through. This module adds the RCP layer to `policy_eval`:
   a service that supports RCPs;
 - `evaluate_rcps` judges a request against `RCP_FULL_AWS_ACCESS` plus the customer RCPs, with the same
   matching rules as `policy_eval` (explicit deny wins; `Principal: "*"` matches every caller);
+- `denying_rcp` names the RCP statement that denies a request (the access matrix's explanation);
 - `evaluate_with_rcps` combines an identity-side decision with the RCP layer.
 """
 
@@ -19,7 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from modules.core.policy_eval import Decision, Policy, PolicyError, Request, evaluate, validate_policy
+from modules.core.policy_eval import (
+    Decision,
+    Policy,
+    PolicyError,
+    Request,
+    evaluate,
+    matching_statements,
+    validate_policy,
+)
 
 # The AWS managed RCP attached to every target once the policy type is enabled; it cannot be detached.
 RCP_FULL_AWS_ACCESS: Policy = {
@@ -107,6 +116,15 @@ def evaluate_rcps(rcps: Iterable[Policy], request: Request) -> Decision:
         validate_rcp(rcp)
         views.append(_identity_view(rcp))
     return evaluate(views, request)
+
+
+def denying_rcp(rcps: Iterable[tuple[str, Policy]], request: Request) -> tuple[str, str] | None:
+    """(RCP name, Sid) of the first RCP statement that denies `request`, or None when all let it by."""
+    for name, rcp in rcps:
+        for match in matching_statements([_identity_view(rcp)], request):
+            if match.effect == "Deny":
+                return name, match.sid
+    return None
 
 
 def evaluate_with_rcps(identity_side: Decision, rcps: Sequence[Policy], request: Request) -> Decision:

@@ -5,8 +5,13 @@ puts it in: `guardrails.placements`) and every principal that exists there, each
 `policies/access-probes.yaml` is evaluated under the SCP chain (Root, each OU above the account,
 the account itself; none in the management account) together with the principal's identity
 policies (AWS's real managed documents plus the inline policy; AdministratorAccess for the
-workload, deployment and break-glass roles; everything for the root user). An Allow the probe does
-not expect is a finding naming the statement that allowed it. Pure Python, no cdktf.
+workload, deployment and break-glass roles; everything for the root user), and on the resource
+side under the RCPs reaching the account that owns the resource (ORG-6). The `outsider` principal
+(an administrator of an account outside the organization) is evaluated only where a probe names
+it: SCPs are not ours to apply to it, so only the RCPs stand between it and our resources (a
+resource policy that would also have to let it in is not modelled: the perimeter must hold alone).
+An Allow the probe does not expect is a finding naming the statement that allowed it. Pure Python,
+no cdktf.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import yaml
 
 from modules.core.policy_eval import (
     FULL_AWS_ACCESS,
+    ContextValue,
     Decision,
     Policy,
     PolicyError,
@@ -26,6 +32,8 @@ from modules.core.policy_eval import (
     evaluate,
     matching_statements,
 )
+from modules.core.rcp_eval import denying_rcp
+from modules.organization.rcp import ORG_ID_STAND_IN
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
@@ -34,6 +42,9 @@ PROBES_FILE = Path(__file__).resolve().parents[2] / "policies" / "access-probes.
 MANAGEMENT = "management"
 _SSO_SUFFIX = "0123456789abcdef"  # Identity Center appends a random suffix to its role names
 FIXED_PRINCIPALS = ("workload-admin", "root", "deployment", "break-glass")
+OUTSIDER = "outsider"
+OUTSIDER_ACCOUNT = "999999999999"
+OUTSIDER_ORG_ID = "o-outsider000"
 
 
 @dataclass(frozen=True)
@@ -46,11 +57,16 @@ class Probe:
     context: dict[str, Any]
     principals: tuple[str, ...]
     allow: tuple[str, ...]
-    accounts: str  # members | all
+    accounts: str | tuple[str, ...]  # members | all | the account roles it is about
+    resource_owner: str | None = None  # account role owning the resource (default: the row's)
 
     def applies_to(self, kind: str, account_role: str) -> bool:
         if self.accounts == "members" and account_role == MANAGEMENT:
             return False
+        if isinstance(self.accounts, tuple) and account_role not in self.accounts:
+            return False
+        if kind == OUTSIDER:  # never part of "*": most probes are calls only our principals can make
+            return OUTSIDER in self.principals
         return "*" in self.principals or kind in self.principals
 
 
@@ -83,6 +99,7 @@ class Cell:
 class AccessMatrix:
     cells: list[Cell] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rcps_evaluated: bool = False
 
     @property
     def findings(self) -> list[Cell]:
@@ -91,6 +108,7 @@ class AccessMatrix:
     def as_json(self) -> dict[str, Any]:
         return {
             "notes": self.notes,
+            "rcps_evaluated": self.rcps_evaluated,
             "findings": len(self.findings),
             "cells": [{**cell.__dict__, "unexpected": cell.unexpected} for cell in self.cells],
         }
@@ -108,10 +126,15 @@ def load_probes(path: Path = PROBES_FILE) -> list[Probe]:
             context=dict(entry.get("context") or {}),
             principals=tuple(entry["principals"]),
             allow=tuple(entry.get("allow") or ()),
-            accounts=entry.get("accounts", "members"),
+            accounts=_accounts(entry.get("accounts", "members")),
+            resource_owner=entry.get("resource_owner"),
         )
         for entry in data.get("probes", [])
     ]
+
+
+def _accounts(value: Any) -> str | tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else str(value)
 
 
 def _admin(label: str) -> tuple[tuple[str, Policy], ...]:
@@ -155,7 +178,21 @@ def _principals(estate: Estate, account_role: str, account_id: str) -> list[Prin
         found.append(
             Principal(f"break-glass ({name})", "break-glass", f"{role}/{name}", _admin("break-glass"))
         )
+    outsider = f"arn:aws:iam::{OUTSIDER_ACCOUNT}:role/OutsideAdministrator"
+    found.append(Principal(OUTSIDER, OUTSIDER, outsider, _admin("outsider's own")))
     return found
+
+
+def _caller_context(principal: Principal, account_id: str) -> dict[str, ContextValue]:
+    """The global keys AWS sets for every call: who is calling (their organization and account) and
+    over TLS (an outsider too: the perimeter must hold against a careful caller); a probe's own
+    context wins."""
+    outsider = principal.kind == OUTSIDER
+    return {
+        "aws:PrincipalOrgID": OUTSIDER_ORG_ID if outsider else ORG_ID_STAND_IN,
+        "aws:PrincipalAccount": OUTSIDER_ACCOUNT if outsider else account_id,
+        "aws:SecureTransport": True,
+    }
 
 
 def _scp_chain(estate: Estate) -> dict[str, tuple[str, list[tuple[str, Policy]]]]:
@@ -174,6 +211,22 @@ def _scp_chain(estate: Estate) -> dict[str, tuple[str, list[tuple[str, Policy]]]
     return chains
 
 
+RcpChains = dict[str, list[tuple[str, Policy]]]
+
+
+def _rcp_chain(estate: Estate) -> RcpChains:
+    """Account role -> the RCPs guarding its resources (root, its OUs, itself); the management
+    account's resources are outside their reach."""
+    from modules.organization import rcp
+
+    rendered = rcp.render_estate_rcps(estate)
+    chains: RcpChains = {MANAGEMENT: []}
+    for role in estate.accounts():
+        if role != MANAGEMENT:
+            chains[role] = [(name, rendered[name].document) for name in rcp.effective_rcps(estate, role)]
+    return chains
+
+
 def _fill(value: Any, values: dict[str, str]) -> Any:
     if isinstance(value, str):
         for key, text in values.items():
@@ -185,19 +238,28 @@ def _fill(value: Any, values: dict[str, str]) -> Any:
 
 
 def _decide(
-    probe: Probe, principal: Principal, scps: list[tuple[str, Policy]], values: dict[str, str]
+    probe: Probe,
+    principal: Principal,
+    scps: list[tuple[str, Policy]],
+    rcps: list[tuple[str, Policy]],
+    values: dict[str, str],
 ) -> tuple[str, str]:
+    context = {**_caller_context(principal, values["account"])}
+    context.update({key: _fill(value, values) for key, value in probe.context.items()})
     request = Request(
         action=probe.action,
         resource=_fill(probe.resource, values),
         principal_arn=principal.arn,
         region=probe.region or values["region"],
-        context={key: _fill(value, values) for key, value in probe.context.items()},
+        context=context,
     )
-    for name, document in scps:
+    for name, document in scps if principal.kind != OUTSIDER else ():
         for match in matching_statements([FULL_AWS_ACCESS, document], request):
             if match.effect == "Deny":
                 return "Deny", f"SCP {name} Sid {match.sid}"
+    denied = denying_rcp(rcps, request)
+    if denied is not None:
+        return "Deny", f"RCP {denied[0]} Sid {denied[1]}"
     documents = [document for _, document in principal.policies]
     decision = evaluate(documents, request)
     matches = matching_statements(documents, request)
@@ -211,16 +273,28 @@ Chains = dict[str, tuple[str, list[tuple[str, Policy]]]]
 
 
 def access_matrix(
-    estate: Estate, probes: list[Probe] | None = None, chains: Chains | None = None
+    estate: Estate,
+    probes: list[Probe] | None = None,
+    chains: Chains | None = None,
+    rcp_chains: RcpChains | None = None,
 ) -> AccessMatrix:
-    """The matrix for `estate`; `chains` (account role -> OU and SCPs) default to the config's
-    placement, which is what the organization stack synthesizes (the review passes the chains it
-    read from the synthesized stack instead)."""
+    """The matrix for `estate`; `chains` (account role -> OU and SCPs) and `rcp_chains` (account
+    role -> RCPs) default to the config's placement, which is what the organization stack
+    synthesizes (the review passes the chains it read from the synthesized stack instead)."""
     from modules.identity_center.permission_sets import privileged_group_arns
     from modules.organization import guardrails as g
+    from modules.organization.rcp import log_key_alias, rcps_enabled
 
     probes = load_probes() if probes is None else probes
-    matrix = AccessMatrix()
+    matrix = AccessMatrix(rcps_evaluated=rcps_enabled(estate))
+    if not matrix.rcps_evaluated:
+        matrix.notes.append(
+            "resource_control_policies disabled: no data perimeter (ORG-6); probes naming the "
+            "outsider principal are not evaluated"
+        )
+        probes = [probe for probe in probes if OUTSIDER not in probe.principals]
+    if rcp_chains is None:
+        rcp_chains = _rcp_chain(estate) if matrix.rcps_evaluated else {}
     if g.control_tower_mode(estate):
         matrix.notes.append(
             "control_tower mode: Account Factory places accounts; region deny is Control Tower's "
@@ -232,7 +306,9 @@ def access_matrix(
             values = {
                 "account": accounts[role],
                 "region": estate.organization.home_region,
+                "org_id": ORG_ID_STAND_IN,
                 "log_bucket": estate.log_bucket,
+                "log_key_alias": log_key_alias(estate.organization.name),
                 "application": principal.application or "NoApplication",
                 "self_arn": principal.arn,
                 "privileged_group_arn": privileged_group_arns(estate)[0],
@@ -240,8 +316,9 @@ def access_matrix(
             for probe in probes:
                 if not probe.applies_to(principal.kind, role):
                     continue
+                rcps = rcp_chains.get(probe.resource_owner or role, [])
                 try:
-                    decision, because = _decide(probe, principal, scps, values)
+                    decision, because = _decide(probe, principal, scps, rcps, values)
                 except PolicyError as error:
                     decision, because = "Error", f"cannot evaluate: {error}"
                 expected = principal.kind in probe.allow

@@ -2,7 +2,7 @@
 
 `aws_organizations_account.account_<role>` -> its `parent_id` OU -> that OU's parents -> the root;
 the SCPs attached (`aws_organizations_policy_attachment`) to any of them, or to the account id,
-with their planned `content`. The management account (never a resource here) gets no SCPs: they
+with their planned `content`; the RCPs (`rcp_chains`) the same way. The management account (never a resource here) gets no SCPs: they
 do not apply to it. Pure data, no cdktf: used by the review's access-matrix check and report.
 """
 
@@ -13,10 +13,12 @@ import re
 from typing import Any
 
 from modules.core.policy_eval import Policy
+from modules.organization.rcp import ORG_ID_STAND_IN
 
 ROOT = "aws_organizations_organization.organization"
 _REFERENCE = re.compile(r"^\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.[A-Za-z_\[\]0-9.]+)?\}$")
 _ACCOUNT = "aws_organizations_account.account_"
+_ORG_ID = "${aws_organizations_organization.organization.id}"
 
 
 def target(value: Any) -> str:
@@ -43,26 +45,47 @@ def ou_chain(synthesized: dict[str, Any], parent_id: Any) -> list[str]:
     return [*chain, ROOT]
 
 
-def chains(synthesized: dict[str, Any]) -> dict[str, tuple[str, list[tuple[str, Policy]]]]:
-    """Account role -> (OU path as synthesized, [(SCP name, document)]), management included."""
-    policies = _resources(synthesized, "aws_organizations_policy")
-    units = _resources(synthesized, "aws_organizations_organizational_unit")
-    attachments = list(_resources(synthesized, "aws_organizations_policy_attachment").values())
+def _account_targets(synthesized: dict[str, Any]) -> dict[str, tuple[list[str], set[str]]]:
+    """Account address -> (its OU chain up to the root, every target id that reaches it)."""
     imports = {entry.get("to"): entry.get("id") for entry in synthesized.get("import", [])}
-    found: dict[str, tuple[str, list[tuple[str, Policy]]]] = {"management": ("(root, no SCPs apply)", [])}
+    found = {}
     for address, body in _resources(synthesized, "aws_organizations_account").items():
         chain = ou_chain(synthesized, body.get("parent_id"))
-        targets = {*chain, address, str(imports.get(address))}
+        found[address] = (chain, {*chain, address, str(imports.get(address))})
+    return found
+
+
+def _attached(synthesized: dict[str, Any], targets: set[str], policy_type: str) -> list[tuple[str, Policy]]:
+    """(name, document) of every policy of `policy_type` attached to one of `targets`. The
+    organization id, a reference until apply, reads as the stand-in the RCPs were validated with."""
+    policies = _resources(synthesized, "aws_organizations_policy")
+    docs = []
+    for attachment in _resources(synthesized, "aws_organizations_policy_attachment").values():
+        if target(attachment.get("target_id")) not in targets:
+            continue
+        policy = policies.get(target(attachment.get("policy_id")))
+        if policy is None or policy.get("type", "SERVICE_CONTROL_POLICY") != policy_type:
+            continue
+        content = str(policy["content"]).replace(_ORG_ID, ORG_ID_STAND_IN)
+        docs.append((str(policy.get("name")), json.loads(content)))
+    return docs
+
+
+def chains(synthesized: dict[str, Any]) -> dict[str, tuple[str, list[tuple[str, Policy]]]]:
+    """Account role -> (OU path as synthesized, [(SCP name, document)]), management included."""
+    units = _resources(synthesized, "aws_organizations_organizational_unit")
+    found: dict[str, tuple[str, list[tuple[str, Policy]]]] = {"management": ("(root, no SCPs apply)", [])}
+    for address, (chain, targets) in _account_targets(synthesized).items():
         names = [str(units[a].get("name")) for a in reversed(chain) if a in units]
-        docs = []
-        for attachment in attachments:
-            if target(attachment.get("target_id")) not in targets:
-                continue
-            policy = policies.get(target(attachment.get("policy_id")))
-            if (
-                policy is not None
-                and policy.get("type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
-            ):
-                docs.append((str(policy.get("name")), json.loads(str(policy["content"]))))
-        found[address.removeprefix(_ACCOUNT)] = ("/".join(names) or "(root)", docs)
+        scps = _attached(synthesized, targets, "SERVICE_CONTROL_POLICY")
+        found[address.removeprefix(_ACCOUNT)] = ("/".join(names) or "(root)", scps)
+    return found
+
+
+def rcp_chains(synthesized: dict[str, Any]) -> dict[str, list[tuple[str, Policy]]]:
+    """Account role -> the RCPs guarding its resources; none for the management account (RCPs, like
+    SCPs, do not apply to it)."""
+    found: dict[str, list[tuple[str, Policy]]] = {"management": []}
+    for address, (_, targets) in _account_targets(synthesized).items():
+        found[address.removeprefix(_ACCOUNT)] = _attached(synthesized, targets, "RESOURCE_CONTROL_POLICY")
     return found

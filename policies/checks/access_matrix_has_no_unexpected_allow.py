@@ -1,7 +1,7 @@
-"""SCP-1..5, IAM-10: the access matrix on the synthesized estate has no unexpected Allow.
+"""SCP-1..5, IAM-10, ORG-6: the access matrix on the synthesized estate has no unexpected Allow.
 
-Each account's SCP chain is read from the synthesized organization stack (the OU its
-`aws_organizations_account` is placed in, that OU's parents, the root, with the SCPs' planned
+Each account's SCP and RCP chains are read from the synthesized organization stack (the OU its
+`aws_organizations_account` is placed in, that OU's parents, the root, with the policies' planned
 content); identity policies are the permission sets (AWS's real managed documents plus the inline
 policy) and the fixed principals. Probes: `policies/access-probes.yaml`. A failure names the
 account, principal, probe and the statement that allowed it."""
@@ -9,20 +9,21 @@ account, principal, probe and the statement that allowed it."""
 from collections.abc import Iterator
 
 from modules.policy_catalog.access import access_matrix
-from modules.policy_catalog.synthesized import chains
+from modules.policy_catalog.synthesized import chains, rcp_chains
 from modules.review.checks import CheckContext, Outcome, check
 
 
 @check(
     "LZ_SCP_004",
-    "Access matrix: no unexpected Allow under each account's real SCP chain",
-    requirements=["SCP-1", "SCP-2", "SCP-3", "SCP-4", "SCP-5", "IAM-10"],
+    "Access matrix: no unexpected Allow under each account's real SCP and RCP chains",
+    requirements=["SCP-1", "SCP-2", "SCP-3", "SCP-4", "SCP-5", "IAM-10", "ORG-6"],
 )
 def access_matrix_has_no_unexpected_allow(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():
         if "aws_organizations_account" not in stack.synthesized.get("resource", {}):
             continue
-        matrix = access_matrix(ctx.estate, chains=chains(stack.synthesized))
+        synthesized = stack.synthesized
+        matrix = access_matrix(ctx.estate, chains=chains(synthesized), rcp_chains=rcp_chains(synthesized))
         for account in dict.fromkeys(cell.account for cell in matrix.cells):
             cells = [cell for cell in matrix.cells if cell.account == account]
             bad = [cell for cell in cells if cell.unexpected]

@@ -1,7 +1,7 @@
 """The access matrix and the policy catalog in the review's reports (report.md folds, report.json holds).
 
 Built once per review from the estate and the synthesized organization stack (each account's SCP
-chain as Terraform will place it: `modules/policy_catalog/synthesized.py`); the verdict itself comes
+and RCP chains as Terraform will place it: `modules/policy_catalog/synthesized.py`); the verdict itself comes
 from the LZ_SCP_004 check, this only shows the whole matrix and the catalog version behind it.
 """
 
@@ -19,12 +19,16 @@ def access_report(estate: Estate, views: Mapping[str, StackView]) -> dict[str, A
     """{"catalog": version, "matrix": cells and notes, "text": the rendered tables}; {} on no data."""
     from modules.policy_catalog import catalog
     from modules.policy_catalog.access import access_matrix, render_text
-    from modules.policy_catalog.synthesized import chains
+    from modules.policy_catalog.synthesized import chains, rcp_chains
 
     organization = next(
         (v for v in views.values() if "aws_organizations_account" in v.synthesized.get("resource", {})), None
     )
-    matrix = access_matrix(estate, chains=chains(organization.synthesized) if organization else None)
+    if organization is None:
+        matrix = access_matrix(estate)
+    else:
+        synthesized = organization.synthesized
+        matrix = access_matrix(estate, chains=chains(synthesized), rcp_chains=rcp_chains(synthesized))
     return {"catalog": catalog.version(), "matrix": matrix.as_json(), "text": render_text(matrix)}
 
 
