@@ -2,8 +2,9 @@
 
 `aws_organizations_account.account_<role>` -> its `parent_id` OU -> that OU's parents -> the root;
 the SCPs attached (`aws_organizations_policy_attachment`) to any of them, or to the account id,
-with their planned `content`; the RCPs (`rcp_chains`) the same way. The management account (never a resource here) gets no SCPs: they
-do not apply to it. Pure data, no cdktf: used by the review's access-matrix check and report.
+with their planned `content`; the RCPs (`rcp_chains`) the same way. The management account (never
+a resource here) gets neither: they do not apply to it. Pure data, no cdktf: used by the review's
+access-matrix check and report.
 """
 
 from __future__ import annotations
