@@ -96,6 +96,8 @@ def render_reference() -> str:
         "# Configuration reference",
         "",
         "Generated from the models by `lz docs`; do not edit by hand. Narrative and examples: README.md.",
+        "Defaults are written as in YAML; `{}` means the section may be left out, each of its keys",
+        "then taking the default listed in its own table.",
         "",
     ]
     for title, root in (("organization.yaml", OrganizationConfig), ("<env>.yaml", EnvironmentConfig)):

@@ -40,7 +40,7 @@ StateBackend = Annotated[LocalBackend | S3Backend, Field(discriminator="type")]
 
 
 class DeploymentConfig(StrictModel):
-    """How Terraform reaches each account and where it keeps state (OPS-3)."""
+    """How Terraform reaches each account and where it keeps state."""
 
     role_name: IamRoleName = Field(
         default="LandingZoneDeployer",

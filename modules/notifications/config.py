@@ -11,7 +11,7 @@ from modules.core.types import Email
 
 
 class NotificationsConfig(StrictModel):
-    """Subscribers of the security topic: GuardDuty and Security Hub findings, CIS alarms (DET-2, DET-3)."""
+    """Subscribers of the security topics: findings in audit (DET-2), CIS alarms in management (DET-3)."""
 
     security_emails: list[Email] = Field(
         min_length=1, description="E-mail subscribers; each confirms the subscription AWS mails them."

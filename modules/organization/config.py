@@ -70,7 +70,9 @@ class OrganizationalUnit(StrictModel):
         description="Id of an existing OU (ou-...): the organization stack adopts it (import) "
         "instead of creating a new one.",
     )
-    children: list[OrganizationalUnit] = Field(default_factory=list, description="Child OUs, nested freely.")
+    children: list[OrganizationalUnit] = Field(
+        default_factory=list, description="Child OUs (Organizations allows five levels below the root)."
+    )
 
 
 # The role Control Tower (and its StackSets) uses in every enrolled account.
@@ -257,5 +259,6 @@ class GuardrailsConfig(StrictModel):
     )
     attachments: ScpAttachments = Field(
         default_factory=ScpAttachments,
-        description="Which templates of policies/scp/ are attached to which target (SCP-6: at most 5 each).",
+        description="Which templates of policies/scp/ go on which target (SCP-6: at most 5 each, "
+        "FullAWSAccess included).",
     )

@@ -87,7 +87,7 @@ class ResourceControlPoliciesConfig(StrictModel):
     )
     attachments: RcpAttachments = Field(
         default_factory=RcpAttachments,
-        description="Which RCPs are attached to which target (at most 5 each).",
+        description="Which RCPs go on which target (5 each, RCPFullAWSAccess included).",
     )
 
 
