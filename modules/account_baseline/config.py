@@ -18,6 +18,8 @@ DefaultVpcMode = Literal["harden", "remove"]
 
 
 class AccountBaselineConfig(StrictModel):
+    """NET-7: the default VPC of every account and approved region, core accounts included."""
+
     default_vpc: DefaultVpcMode = Field(
         default="harden",
         description="harden: default NACL and security group without rules, flow logs on; remove: "

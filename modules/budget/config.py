@@ -16,15 +16,25 @@ MAX_NOTIFICATIONS = 5
 
 
 class BudgetConfig(StrictModel):
-    monthly_limit_usd: float = Field(gt=0)
-    actual_thresholds_percent: Annotated[list[Percent], UniqueList] = Field(default_factory=lambda: [80, 100])
-    forecast_thresholds_percent: Annotated[list[Percent], UniqueList] = Field(default_factory=lambda: [100])
+    """OPS-1, ORG-4: the account's monthly cost budget; at most 5 thresholds in all (AWS Budgets quota)."""
+
+    monthly_limit_usd: float = Field(gt=0, description="The monthly cost budget in US dollars, above 0.")
+    actual_thresholds_percent: Annotated[list[Percent], UniqueList] = Field(
+        default_factory=lambda: [80, 100],
+        description="E-mail when actual spend reaches these percentages (1-1000) of the limit.",
+    )
+    forecast_thresholds_percent: Annotated[list[Percent], UniqueList] = Field(
+        default_factory=lambda: [100],
+        description="E-mail when forecast spend reaches these percentages (1-1000) of the limit.",
+    )
     report_frequency: Literal["daily", "weekly"] = Field(
         default="weekly",
         description="Cost Anomaly Detection summary e-mail. Monthly: the budget's own alerts (AWS "
         "Budgets reports have no API).",
     )
-    emails: Annotated[list[Email], UniqueList] = Field(min_length=1, max_length=10)
+    emails: Annotated[list[Email], UniqueList] = Field(
+        min_length=1, max_length=10, description="1-10 recipients of the alerts and cost summaries."
+    )
 
     @model_validator(mode="after")
     def _within_notification_quota(self) -> BudgetConfig:

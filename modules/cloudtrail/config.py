@@ -11,6 +11,8 @@ from modules.core.types import UniqueList
 
 
 class CloudTrailConfig(StrictModel):
+    """The organization trail: all regions, into the log bucket and CloudWatch Logs (LOG-1, LOG-2)."""
+
     create_trail_in_control_tower_mode: bool = Field(
         default=False,
         description="In control_tower mode Control Tower's organization trail is used; true adds ours "

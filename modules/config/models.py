@@ -46,29 +46,72 @@ class OrganizationConfig(StrictModel):
     """The estate as a whole (`environments/organization.yaml`)."""
 
     name: Name = Field(description="Short estate name; prefixes bucket and resource names.")
-    home_region: Region
+    home_region: Region = Field(
+        description="Region of the core stacks' default provider, the log bucket and Identity Center; "
+        "must be one of approved_regions."
+    )
     approved_regions: Annotated[list[Region], UniqueList] = Field(
         min_length=1, description="Every region workloads may use (SCP-2); services run in each."
     )
-    landing_zone: LandingZoneConfig = Field(default_factory=LandingZoneConfig)
-    deployment: DeploymentConfig = Field(default_factory=DeploymentConfig)
-    accounts: CoreAccounts
-    organizational_units: list[OrganizationalUnit] = Field(min_length=1)
-    identity_center: IdentityCenterConfig
-    notifications: NotificationsConfig
-    log_archive: LogArchiveConfig = Field(default_factory=LogArchiveConfig)
-    cloudtrail: CloudTrailConfig = Field(default_factory=CloudTrailConfig)
-    guardduty: GuardDutyConfig = Field(default_factory=GuardDutyConfig)
-    security_hub: SecurityHubConfig = Field(default_factory=SecurityHubConfig)
-    macie: MacieConfig = Field(default_factory=MacieConfig)
-    account_baseline: AccountBaselineConfig = Field(default_factory=AccountBaselineConfig)
-    contacts: ContactsConfig
-    guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
-    resource_control_policies: ResourceControlPoliciesConfig = Field(
-        default_factory=ResourceControlPoliciesConfig
+    landing_zone: LandingZoneConfig = Field(
+        default_factory=LandingZoneConfig,
+        description="ORG-2: plain Organizations or Control Tower, and the security OU.",
     )
-    declarative_policies: DeclarativePoliciesConfig = Field(default_factory=DeclarativePoliciesConfig)
-    root_access: RootAccessConfig = Field(default_factory=RootAccessConfig)
+    deployment: DeploymentConfig = Field(
+        default_factory=DeploymentConfig,
+        description="How Terraform reaches each account (assumed role) and where it keeps state.",
+    )
+    accounts: CoreAccounts = Field(description="The management, log-archive and audit accounts (ORG-3).")
+    organizational_units: list[OrganizationalUnit] = Field(
+        min_length=1,
+        description="The OU tree below the root (ORG-1); must hold landing_zone.security_ou at the top.",
+    )
+    identity_center: IdentityCenterConfig = Field(
+        description="The Identity Center instance, its groups and the job-role catalog (IAM-1..3)."
+    )
+    notifications: NotificationsConfig = Field(
+        description="Who receives security findings and alarms (DET-2, DET-3)."
+    )
+    log_archive: LogArchiveConfig = Field(
+        default_factory=LogArchiveConfig,
+        description="Retention and immutability of the central log buckets (LOG-3, LOG-4).",
+    )
+    cloudtrail: CloudTrailConfig = Field(
+        default_factory=CloudTrailConfig,
+        description="The organization trail and its data events (LOG-1, LOG-2, LOG-7).",
+    )
+    guardduty: GuardDutyConfig = Field(
+        default_factory=GuardDutyConfig,
+        description="GuardDuty protection plans and notifications, organization-wide (DET-1, DET-6).",
+    )
+    security_hub: SecurityHubConfig = Field(
+        default_factory=SecurityHubConfig,
+        description="Security Hub standards and finding notifications (DET-2).",
+    )
+    macie: MacieConfig = Field(
+        default_factory=MacieConfig, description="Macie sensitive-data discovery, organization-wide (DET-6)."
+    )
+    account_baseline: AccountBaselineConfig = Field(
+        default_factory=AccountBaselineConfig,
+        description="What every account gets, core accounts included: the default VPC's fate (NET-7).",
+    )
+    contacts: ContactsConfig = Field(description="Alternate contacts set on every account (ORG-5).")
+    guardrails: GuardrailsConfig = Field(
+        default_factory=GuardrailsConfig,
+        description="SCP guardrails: what they exempt and where they are attached (SCP-1..6).",
+    )
+    resource_control_policies: ResourceControlPoliciesConfig = Field(
+        default_factory=ResourceControlPoliciesConfig,
+        description="The data perimeter: RCPs and where they are attached (ORG-6).",
+    )
+    declarative_policies: DeclarativePoliciesConfig = Field(
+        default_factory=DeclarativePoliciesConfig,
+        description="Declarative EC2 policies: IMDSv2, public sharing, serial console (ORG-7).",
+    )
+    root_access: RootAccessConfig = Field(
+        default_factory=RootAccessConfig,
+        description="Centralized root access: no root credentials in member accounts (IAM-9).",
+    )
 
     @property
     def ou_paths(self) -> list[str]:
@@ -78,8 +121,14 @@ class OrganizationConfig(StrictModel):
 class Application(StrictModel):
     """An application of the environment; yields the `<Name>Apps` job role (IAM-2)."""
 
-    name: PascalName
-    description: str = Field(default="", max_length=200)
+    name: PascalName = Field(
+        description="PascalCase, up to 41 letters and digits: job role `<name>Apps`, permission set "
+        "`<name>Apps-<Prod|Stg|Dev>`, limited to resources named `<name lower-case>-*` or tagged "
+        "`lz:application`."
+    )
+    description: str = Field(
+        default="", max_length=200, description="Free text for readers, up to 200 characters; not deployed."
+    )
 
     @property
     def role_name(self) -> str:
@@ -89,7 +138,11 @@ class Application(StrictModel):
 class Overrides(StrictModel):
     """Settings an environment may only tighten relative to the organization floor."""
 
-    log_retention_days: RetentionDays | None = None
+    log_retention_days: RetentionDays | None = Field(
+        default=None,
+        description="Days this environment's CloudWatch Logs and flow logs are kept, at least "
+        "log_archive.retention_days (LOG-3); null: that floor. The shared log bucket keeps the longest.",
+    )
 
 
 class EnvironmentConfig(StrictModel):
@@ -101,20 +154,42 @@ class EnvironmentConfig(StrictModel):
         description="The previous name, in the change that renames the environment (and its file): the "
         "stack is renamed, so its Terraform state must be moved, not orphaned. Remove it afterwards.",
     )
-    stage: Literal["production", "staging", "development"]
-    account: Account
+    stage: Literal["production", "staging", "development"] = Field(
+        description="Sets stage defaults and floors: production gets per-AZ NAT (NET-2), continuous "
+        "Config recording (CFG-2), patches after staging (OPS-2) and narrower Apps permission sets."
+    )
+    account: Account = Field(description="The environment's own account (ORG-1).")
     organizational_unit: str = Field(description="OU path, e.g. 'Workloads/Prod'.")
-    region: Region
-    applications: list[Application] = Field(default_factory=list)
-    access: list[AccessGrant] = Field(default_factory=list)
-    network: NetworkConfig
-    session_manager: SessionManagerConfig = Field(default_factory=SessionManagerConfig)
-    hardening: HardeningConfig = Field(default_factory=HardeningConfig)
-    backup: BackupConfig = Field(default_factory=BackupConfig)
-    patching: PatchingConfig = Field(default_factory=PatchingConfig)
-    aws_config: AwsConfigConfig = Field(default_factory=AwsConfigConfig)
-    budget: BudgetConfig
-    overrides: Overrides = Field(default_factory=Overrides)
+    region: Region = Field(
+        description="Region of the VPC and the stack's default provider; must be an approved region."
+    )
+    applications: list[Application] = Field(
+        default_factory=list, description="Applications run here; each yields an `<Name>Apps` job role."
+    )
+    access: list[AccessGrant] = Field(
+        default_factory=list, description="IAM-3: which group gets which job roles in this account."
+    )
+    network: NetworkConfig = Field(description="The environment's VPC (NET-1..6).")
+    session_manager: SessionManagerConfig = Field(
+        default_factory=SessionManagerConfig, description="Session Manager preferences (NET-6)."
+    )
+    hardening: HardeningConfig = Field(
+        default_factory=HardeningConfig,
+        description="Account-level defaults: EBS encryption, S3 Block Public Access, IMDSv2 (DAT-1, DAT-3).",
+    )
+    backup: BackupConfig = Field(
+        default_factory=BackupConfig, description="AWS Backup vault, rules and tag selection (DAT-5)."
+    )
+    patching: PatchingConfig = Field(
+        default_factory=PatchingConfig, description="SSM Patch Manager baselines and window (OPS-2)."
+    )
+    aws_config: AwsConfigConfig = Field(
+        default_factory=AwsConfigConfig, description="The AWS Config recorder (CFG-1, CFG-2)."
+    )
+    budget: BudgetConfig = Field(description="Monthly cost budget, alerts and reports (OPS-1, ORG-4).")
+    overrides: Overrides = Field(
+        default_factory=Overrides, description="Organization settings this environment tightens."
+    )
 
     @property
     def nat_mode(self) -> str:

@@ -6,9 +6,9 @@ import types
 import typing
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 
 from modules.config.models import EnvironmentConfig, OrganizationConfig
 
@@ -31,14 +31,28 @@ def _type_text(annotation: Any) -> str:  # noqa: PLR0911 (one return per annotat
     return getattr(annotation, "__name__", str(annotation))
 
 
+def _yaml(value: Any) -> str:
+    """A value as YAML's flow style writes it (`true`, `[80, 100]`, `{type: local}`), on one line."""
+    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1_000_000)
+    return text.removesuffix("\n...\n").strip()
+
+
 def _default_text(field: FieldInfo) -> str:
+    """The default as it would be written in YAML; a factory's default is built to be shown."""
     if field.is_required():
         return "**required**"
-    if field.default_factory is not None:
-        return "(computed)"
-    if field.default is PydanticUndefined or field.default is None:
-        return ""
-    return f"`{field.default}`"
+    value = field.get_default(call_default_factory=True)
+    if isinstance(value, BaseModel):
+        if field.annotation is type(value) and not value.model_fields_set:
+            # The section's own defaults, each listed in its table: the key can be left out.
+            return "`{}`"
+        value = value.model_dump(mode="json")
+    return "`" + _cell(_yaml(value)) + "`"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: a `|` would end the cell."""
+    return text.replace("|", "\\|")
 
 
 def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
@@ -55,12 +69,14 @@ def _models(root: type[BaseModel]) -> list[type[BaseModel]]:
     return seen
 
 
+def _row(name: str, field: FieldInfo) -> str:
+    meaning = _cell(field.description or "")
+    return f"| `{name}` | {_type_text(field.annotation)} | {_default_text(field)} | {meaning} |"
+
+
 def _section(model: type[BaseModel]) -> str:
     doc = (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else ""
-    rows = [
-        f"| `{name}` | {_type_text(field.annotation)} | {_default_text(field)} | {field.description or ''} |"
-        for name, field in model.model_fields.items()
-    ]
+    rows = [_row(name, field) for name, field in model.model_fields.items()]
     return "\n".join(
         [
             f"### {model.__name__}",
@@ -80,6 +96,8 @@ def render_reference() -> str:
         "# Configuration reference",
         "",
         "Generated from the models by `lz docs`; do not edit by hand. Narrative and examples: README.md.",
+        "Defaults are written as in YAML; `{}` means the section may be left out, each of its keys",
+        "then taking the default listed in its own table.",
         "",
     ]
     for title, root in (("organization.yaml", OrganizationConfig), ("<env>.yaml", EnvironmentConfig)):

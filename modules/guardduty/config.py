@@ -18,6 +18,8 @@ SEVERITY_FLOOR: dict[str, float] = {"LOW": 1.0, "MEDIUM": 4.0, "HIGH": 7.0, "CRI
 
 
 class GuardDutyConfig(StrictModel):
+    """DET-1, DET-6: a detector in every approved region of every account, audit as administrator."""
+
     s3_protection: bool = Field(default=True, description="S3 data-event analysis (S3_DATA_EVENTS).")
     eks_protection: bool = Field(default=True, description="EKS audit-log analysis (EKS_AUDIT_LOGS).")
     malware_protection: bool = Field(
@@ -34,7 +36,10 @@ class GuardDutyConfig(StrictModel):
         description="Runtime monitoring of EKS, ECS Fargate and EC2 with GuardDuty-managed agents "
         "(RUNTIME_MONITORING).",
     )
-    finding_publishing_frequency: Literal["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"] = "FIFTEEN_MINUTES"
+    finding_publishing_frequency: Literal["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"] = Field(
+        default="FIFTEEN_MINUTES",
+        description="How often updates of existing findings reach EventBridge; new ones go within minutes.",
+    )
     notify_min_severity: Severity = Field(
         default="MEDIUM", description="Findings at or above this severity are e-mailed (notifications:)."
     )

@@ -12,6 +12,8 @@ from modules.core.base import StrictModel
 
 
 class HardeningConfig(StrictModel):
+    """DAT-1, DAT-3: EBS encryption by default, S3 Block Public Access, IMDSv2; only tunables here."""
+
     imds_hop_limit: int = Field(
         default=2,
         ge=1,
@@ -19,5 +21,8 @@ class HardeningConfig(StrictModel):
         description="IMDSv2 response hop limit for new instances; 2 lets containers on the host reach it.",
     )
     kms_deletion_window_days: int = Field(
-        default=30, ge=7, le=30, description="Waiting period before a scheduled KMS key deletion."
+        default=30,
+        ge=7,
+        le=30,
+        description="Days (7-30) a scheduled deletion of the account's KMS keys waits.",
     )

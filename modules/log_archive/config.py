@@ -11,15 +11,28 @@ from modules.core.types import RetentionDays
 
 
 class LogArchiveConfig(StrictModel):
+    """The central log buckets in the log-archive account; their retention is every account's floor."""
+
     retention_days: RetentionDays = Field(
-        default=365, description="Floor for every log store: S3, CloudWatch Logs, flow logs."
+        default=365,
+        description="Days logs are kept, at least 365 (LOG-3), one of the periods CloudWatch Logs offers: "
+        "floor for every log store (S3, CloudWatch Logs, Config, flow logs); environments may raise it.",
     )
-    object_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
-    transition_to_archive_days: int = Field(default=90, ge=30, description="Days to Glacier IR.")
+    object_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = Field(
+        default="COMPLIANCE",
+        description="Object Lock default retention of the log bucket (LOG-4): COMPLIANCE binds every "
+        "user, root included; GOVERNANCE can be bypassed with s3:BypassGovernanceRetention.",
+    )
+    transition_to_archive_days: int = Field(
+        default=90,
+        ge=30,
+        description="Days after which log objects move to S3 Glacier Instant Retrieval; at least 30 and "
+        "fewer than retention_days.",
+    )
     bucket_name: str | None = Field(
         default=None,
         pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$",
-        description="Central log bucket; default <estate>-log-archive-<account id>-<home region>.",
+        description="Central log bucket; null: `<estate>-log-archive-<account id>-<home region>`.",
     )
 
 

@@ -10,9 +10,14 @@ from modules.core.base import StrictModel
 
 
 class MacieConfig(StrictModel):
+    """DET-6: automated sensitive-data discovery in S3, audit account as administrator."""
+
     enabled: bool = Field(
         default=True,
         description="Macie in every approved region with the audit account as delegated administrator; "
         "every member account enabled.",
     )
-    finding_publishing_frequency: Literal["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"] = "FIFTEEN_MINUTES"
+    finding_publishing_frequency: Literal["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"] = Field(
+        default="FIFTEEN_MINUTES",
+        description="How often updates of existing policy findings reach EventBridge; new ones go at once.",
+    )

@@ -79,14 +79,21 @@ AvailabilityZone = Annotated[str, BeforeValidator(_zone)]
 
 
 class NetworkConfig(StrictModel):
-    cidr: Cidr
-    az_count: int = Field(default=3, ge=1, le=6)
+    """NET-1..6: public, private and isolated subnets in each AZ, carved in order from `cidr`."""
+
+    cidr: Cidr = Field(
+        description="VPC IPv4 block, /16 to /24, disjoint from every other environment's; each tier gets "
+        "one equal subnet per AZ, at least /28."
+    )
+    az_count: int = Field(default=3, ge=1, le=6, description="Availability zones used (1-6).")
     availability_zones: Annotated[list[AvailabilityZone], UniqueList] = Field(
         default_factory=list,
-        description="AZ names, one per az_count; default: the region's first az_count zones.",
+        description="AZ names, one per az_count; empty: the region's first az_count zones.",
     )
     nat: Literal["per_az", "single", "none"] | None = Field(
-        default=None, description="Default: per_az in production, single elsewhere (NET-2)."
+        default=None,
+        description="NAT gateways in the public subnets; null: per_az in production, single elsewhere "
+        "(NET-2).",
     )
     interface_endpoints: Annotated[
         list[EndpointService], UniqueList, AfterValidator(_has_session_manager_endpoints)

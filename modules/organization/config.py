@@ -39,26 +39,40 @@ class Account(StrictModel):
 
     name: str = Field(min_length=1, max_length=50, description="Account name as shown in Organizations.")
     email: Email = Field(description="Root e-mail address; unique across the organization.")
-    id: AccountId | None = Field(default=None, description="12-digit id (quoted) of an existing account.")
+    id: AccountId | None = Field(
+        default=None,
+        description="12-digit id (quoted) of an existing account; null: the organization stack creates it.",
+    )
 
 
 class CoreAccounts(StrictModel):
     """The three accounts every estate has (ORG-3): management, log archive, audit."""
 
-    management: Account
-    log_archive: Account
-    audit: Account
+    management: Account = Field(
+        description="The organization's payer account: Organizations, SCPs, Identity Center, the trail."
+    )
+    log_archive: Account = Field(description="Holds the central log buckets every account writes to (LOG-1).")
+    audit: Account = Field(
+        description="Delegated administrator of GuardDuty, Security Hub, Inspector, Macie, Config "
+        "aggregation and Access Analyzer (the security stack)."
+    )
 
 
 class OrganizationalUnit(StrictModel):
-    name: OuName
+    """An OU; environments name it by path (`Workloads/Prod`)."""
+
+    name: OuName = Field(
+        description="Up to 64 letters, digits, space, _ or -, starting with a letter; unique among siblings."
+    )
     id: str | None = Field(
         default=None,
         pattern=r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$",
         description="Id of an existing OU (ou-...): the organization stack adopts it (import) "
         "instead of creating a new one.",
     )
-    children: list[OrganizationalUnit] = Field(default_factory=list)
+    children: list[OrganizationalUnit] = Field(
+        default_factory=list, description="Child OUs (Organizations allows five levels below the root)."
+    )
 
 
 # The role Control Tower (and its StackSets) uses in every enrolled account.
@@ -80,21 +94,33 @@ class ControlTowerConfig(StrictModel):
         description="Control that stands in for the region-deny SCP on OUs (the OU Region deny control).",
     )
     sso_user_first_name: str = Field(
-        default="Platform", min_length=1, max_length=64, description="Account Factory SSO user's name."
+        default="Platform",
+        min_length=1,
+        max_length=64,
+        description="First name of the SSO user Account Factory creates with each new account.",
     )
-    sso_user_last_name: str = Field(default="Team", min_length=1, max_length=64)
+    sso_user_last_name: str = Field(
+        default="Team", min_length=1, max_length=64, description="Account Factory SSO user's last name."
+    )
 
 
 class LandingZoneConfig(StrictModel):
     """ORG-2: plain Organizations, or Control Tower (which then owns trail, Config, region deny)."""
 
-    mode: Literal["organizations", "control_tower"] = "organizations"
+    mode: Literal["organizations", "control_tower"] = Field(
+        default="organizations",
+        description="organizations: this project builds trail, Config and region deny; control_tower: "
+        "an existing Control Tower landing zone owns them and new accounts come from Account Factory.",
+    )
     security_ou: OuName = Field(
         default="Security",
         description="Top-level OU of the log-archive and audit accounts; created by Control Tower in "
         "control_tower mode.",
     )
-    control_tower: ControlTowerConfig = Field(default_factory=ControlTowerConfig)
+    control_tower: ControlTowerConfig = Field(
+        default_factory=ControlTowerConfig,
+        description="Control Tower settings; read in control_tower mode only.",
+    )
     organization_id: str | None = Field(
         default=None,
         pattern=r"^o-[a-z0-9]{10,32}$",
@@ -104,18 +130,20 @@ class LandingZoneConfig(StrictModel):
 
 
 class Contact(StrictModel):
-    name: str = Field(min_length=1, max_length=64)
-    title: str = Field(min_length=1, max_length=50)
-    email: Email
+    """One alternate contact, as AWS Account Management stores it."""
+
+    name: str = Field(min_length=1, max_length=64, description="Person or team, up to 64 characters.")
+    title: str = Field(min_length=1, max_length=50, description="Role or title, up to 50 characters.")
+    email: Email = Field(description="Where AWS sends notices of this kind.")
     phone: str = Field(pattern=r"^\+?[0-9 ()-]{6,25}$", description="E.g. +81 3 1234 5678.")
 
 
 class ContactsConfig(StrictModel):
     """ORG-5: alternate contacts set on every account."""
 
-    security: Contact
-    billing: Contact
-    operations: Contact
+    security: Contact = Field(description="Receives AWS security notices (abuse, compromised keys).")
+    billing: Contact = Field(description="Receives billing and invoice notices.")
+    operations: Contact = Field(description="Receives operational notices (service events, maintenance).")
 
 
 def ou_paths(units: list[OrganizationalUnit], parent: str = "") -> list[str]:
@@ -199,7 +227,10 @@ DEFAULT_TOP_LEVEL_OU_SCPS = ["region-deny", "deny-iam-access-keys"]
 class ScpAttachments(StrictModel):
     """Where each SCP is attached. Every target also carries AWS's FullAWSAccess (max 5 in all)."""
 
-    root: ScpList = Field(default_factory=lambda: list(DEFAULT_ROOT_SCPS))
+    root: ScpList = Field(
+        default_factory=lambda: list(DEFAULT_ROOT_SCPS),
+        description="Attached to the root, so to every account but the management account (SCP-1, SCP-3..5).",
+    )
     top_level_ous: ScpList = Field(
         default_factory=lambda: list(DEFAULT_TOP_LEVEL_OU_SCPS),
         description="Attached to every top-level OU (in control_tower mode: every OU it does not own).",
@@ -226,4 +257,8 @@ class GuardrailsConfig(StrictModel):
     deny_iam_user_access_keys: bool = Field(
         default=True, description="Create and attach deny-iam-access-keys (IAM-7: no long-lived keys)."
     )
-    attachments: ScpAttachments = Field(default_factory=ScpAttachments)
+    attachments: ScpAttachments = Field(
+        default_factory=ScpAttachments,
+        description="Which templates of policies/scp/ go on which target (SCP-6: at most 5 each, "
+        "FullAWSAccess included).",
+    )

@@ -61,7 +61,10 @@ DEFAULT_ROOT_RCPS = ["data-perimeter", "protect-log-archive", "secure-transport"
 class RcpAttachments(StrictModel):
     """Where each RCP is attached. Every target also carries AWS's RCPFullAWSAccess (max 5 in all)."""
 
-    root: RcpList = Field(default_factory=lambda: list(DEFAULT_ROOT_RCPS))
+    root: RcpList = Field(
+        default_factory=lambda: list(DEFAULT_ROOT_RCPS),
+        description="Templates of policies/rcp/ attached to the root: every member account's resources.",
+    )
     ous: dict[str, RcpList] = Field(default_factory=dict, description="By OU path, e.g. 'Workloads/Prod'.")
     accounts: dict[str, RcpList] = Field(
         default_factory=dict, description="By account role: log_archive, audit or an environment name."
@@ -82,7 +85,10 @@ class ResourceControlPoliciesConfig(StrictModel):
         description="Accounts outside the organization whose principals may still reach its resources "
         "(e.g. the regional Elastic Load Balancing account that delivers access logs).",
     )
-    attachments: RcpAttachments = Field(default_factory=RcpAttachments)
+    attachments: RcpAttachments = Field(
+        default_factory=RcpAttachments,
+        description="Which RCPs go on which target (5 each, RCPFullAWSAccess included).",
+    )
 
 
 # --- declarative EC2 policy (ORG-7) ------------------------------------------------------------

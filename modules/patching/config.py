@@ -25,6 +25,8 @@ def _default_operating_systems() -> list[OperatingSystem]:
 
 
 class PatchingConfig(StrictModel):
+    """OPS-2: one weekly maintenance window; production patches `offset_days` after staging."""
+
     operating_systems: Annotated[list[OperatingSystem], UniqueList] = Field(
         default_factory=_default_operating_systems,
         min_length=1,
@@ -36,13 +38,13 @@ class PatchingConfig(StrictModel):
     day: Weekday = Field(default="TUE", description="Base maintenance window day, before the offset.")
     start_hour: int = Field(default=18, ge=0, le=23, description="Window start hour in `timezone`.")
     timezone: TimeZone = Field(default="UTC", description="IANA time zone, e.g. Asia/Tokyo.")
-    duration_hours: int = Field(default=3, ge=1, le=24)
+    duration_hours: int = Field(default=3, ge=1, le=24, description="Window length in hours (1-24).")
     cutoff_hours: int = Field(default=1, ge=0, le=23, description="No new tasks this long before the end.")
     offset_days: int | None = Field(
         default=None,
         ge=0,
         le=6,
-        description=f"Days after the base window this environment patches; default "
+        description=f"Days (0-6) after the base window this environment patches; null: "
         f"{PRODUCTION_OFFSET_DAYS} in production, 0 elsewhere, so staging goes first.",
     )
 

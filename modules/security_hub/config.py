@@ -13,6 +13,8 @@ FindingSeverity = Literal["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 
 
 class SecurityHubConfig(StrictModel):
+    """DET-2: Security Hub in every approved region, FSBP always on, findings aggregated in audit."""
+
     cis_version: Literal["1.4.0", "3.0.0"] | None = Field(
         default="3.0.0", description="CIS AWS Foundations Benchmark version; null disables it."
     )

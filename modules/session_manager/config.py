@@ -8,7 +8,11 @@ from modules.core.base import StrictModel
 
 
 class SessionManagerConfig(StrictModel):
-    idle_timeout_minutes: int = Field(default=20, ge=1, le=60, description="Idle sessions end after this.")
+    """NET-6: session preferences of SSM Session Manager, the only way onto servers."""
+
+    idle_timeout_minutes: int = Field(
+        default=20, ge=1, le=60, description="Minutes (1-60) until an idle session ends."
+    )
     max_session_minutes: int = Field(
-        default=60, ge=1, le=1440, description="Every session ends after this, idle or not."
+        default=60, ge=1, le=1440, description="Minutes (1-1440) until every session ends, idle or not."
     )
