@@ -75,6 +75,7 @@ class Change:
     action: Action
     replace_paths: tuple[str, ...] = ()  # attributes that force a replacement (Terraform's own)
     region_removed: str = ""  # the provider alias the stack no longer configures
+    origin: str = ""  # the YAML key that caused it, where known: `prod.yaml:9:9 network.cidr`
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,9 @@ class ChangeSafety:
 
 
 def _forced(change: Change) -> str:
-    return f" (forced by {', '.join(change.replace_paths)})" if change.replace_paths else ""
+    forced = f"forced by {', '.join(change.replace_paths)}" if change.replace_paths else ""
+    caused = f"from {change.origin}" if change.origin else ""
+    return f" ({'; '.join(part for part in (forced, caused) if part)})" if forced or caused else ""
 
 
 def _orphan_message(stack: str, addresses: list[str]) -> str:
@@ -199,7 +202,7 @@ def _region_message(change: Change) -> str:
         f"provider aws.{change.region_removed} is no longer configured but the state holds this "
         "resource: `terraform apply` fails with 'Provider configuration not present'. Destroy the "
         "region's resources while it is still configured (or `terraform state rm` what must stay), "
-        "then remove the region"
+        "then remove the region" + (f" ({change.origin})" if change.origin else "")
     )
 
 

@@ -8,6 +8,7 @@ package never imports cdktf.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -39,7 +40,7 @@ from modules.review.live import plan_live
 from modules.review.model import StackView
 from modules.review.plan_cache import PlanCache
 from modules.review.progress import Progress
-from modules.review.provenance import config_origin
+from modules.review.provenance import config_origin, key_origin, replacement_origin
 from modules.review.reports.access import access_report
 from modules.review.suppressions import Suppressions, load_suppressions
 from modules.review.terraform import (
@@ -259,12 +260,29 @@ def _changes(
 ) -> dict[str, list[Change]]:
     """Each stack's planned changes, and the resources of stacks gone from the config (orphans)."""
     changes = {
-        name: plan_changes(view, _removed_regions(plan.directory, view.synthesized))
+        name: _with_origins(
+            plan_changes(view, _removed_regions(plan.directory, view.synthesized)), view, estate
+        )
         for name, view, plan in ((plan.name, views[plan.name], plan) for plan in plans)
     }
     for stack, state in _removed_stacks(prior, set(views), env).items():
         changes[stack] = orphaned(stack, state)
     return changes
+
+
+def _with_origins(changes: list[Change], view: StackView, estate: Estate) -> list[Change]:
+    """Each replacement and removed-region destroy with the YAML key that caused it, where known."""
+    raw = {str(change.get("address")): change for change in view.resource_changes}
+    regions = key_origin(estate, "organization", ("approved_regions",))
+    annotated = []
+    for change in changes:
+        origin = None
+        if change.action == "replace" and change.address in raw:
+            origin = replacement_origin(raw[change.address], view.synthesized, estate, view.name)
+        elif change.region_removed:
+            origin = regions
+        annotated.append(dataclasses.replace(change, origin=str(origin)) if origin else change)
+    return annotated
 
 
 def _removed_regions(directory: Path, synthesized: dict[str, Any]) -> dict[str, str]:

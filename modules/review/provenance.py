@@ -196,3 +196,59 @@ def config_origin(
     # log_retention_days or log_archive.retention_days before backup.weekly.retention_days.
     context = f"{refusal.attribute or ''} {refusal.resource_type or ''}".replace("aws_", " ")
     return _best(estate, stack, values, context, concern)
+
+
+def _at(value: Any, steps: list[Any]) -> Any:
+    for step in steps:
+        if isinstance(value, Mapping) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+def replacement_origin(
+    raw_change: Mapping[str, Any], stack_json: Mapping[str, Any], estate: Estate, stack: str
+) -> ConfigOrigin | None:
+    """The YAML key whose new value forces a planned replacement, or None.
+
+    Terraform names the attribute paths that force it (`replace_paths`); their planned values
+    (known after values, else the synthesized literal) are looked up among the YAML values of the
+    stack's environment and organization.yaml, ranked as for provider errors. A value only AWS
+    knows (an id, a reference) has no YAML key: None.
+    """
+    paths = (raw_change.get("change") or {}).get("replace_paths") or []
+    after = (raw_change.get("change") or {}).get("after") or {}
+    resource_type = str(raw_change.get("type", ""))
+    name = str(raw_change.get("name") or str(raw_change.get("address", "")).rpartition(".")[2])
+    resource = stack_json.get("resource", {}).get(resource_type, {}).get(name)
+    resource = resource if isinstance(resource, Mapping) else None
+    for path in paths:
+        values = [_at(after, list(path)), _at(resource, list(path)) if resource else None]
+        values = [
+            value
+            for value in values
+            if value is not None
+            and not isinstance(value, Mapping | list)
+            and not (isinstance(value, str) and value.startswith("${"))
+        ]
+        if not values:
+            continue
+        construct = _construct_path(resource)
+        concern = construct[1] if len(construct) > 1 else None
+        attribute = next((step for step in reversed(path) if isinstance(step, str)), "")
+        found = _best(estate, stack, values, f"{attribute} {resource_type}".replace("aws_", " "), concern)
+        if found is not None:
+            return found
+    return None
+
+
+def key_origin(estate: Estate, source: str, loc: Loc) -> ConfigOrigin | None:
+    """`file:line:col key` of a key of one loaded file (`organization`, an environment), if present."""
+    loaded = estate.sources.get(source)
+    if loaded is None:
+        return None
+    line, column = loaded.position(loc)
+    return ConfigOrigin(loaded.name, line, column, format_loc(loc))

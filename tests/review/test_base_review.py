@@ -137,6 +137,14 @@ def test_destructive_changes_are_named_and_fail_the_review(
     assert "aws_vpc.network_vpc_4E8F0223" in top or "aws_vpc ×" in top
     vpc = next(c for c in data["changes"] if c["stack"] == "prod" and c["type"] == "aws_vpc")
     assert vpc["replace_paths"] == ["cidr_block"]
+    assert vpc["origin"].endswith("prod.yaml:24:9 network.cidr")  # the YAML key that caused it
+    assert "network.cidr" in top
+    bucket = next(
+        c for c in data["changes"] if c["address"] == "aws_s3_bucket.log-archive_log-bucket_D189E5CE"
+    )
+    assert "organization.yaml" in bucket["origin"]  # the renamed estate's name
+    region = next(c for c in data["changes"] if c["region_removed"] == "ap-northeast-3")
+    assert region["origin"].endswith("approved_regions")
 
 
 def test_one_environment_never_shows_the_others_destroyed(

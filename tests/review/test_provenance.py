@@ -96,3 +96,48 @@ def test_no_value_no_origin(estate: Estate) -> None:
 
 def test_a_value_from_no_yaml_key_has_no_origin(estate: Estate) -> None:
     assert config_origin(plan_error(987654), log_group(987654), estate, stack="prod") is None
+
+
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "stacks" / "snapshots"
+
+
+def _replace(
+    stack_json: dict[str, Any], resource_type: str, name: str, after: dict[str, Any], paths: Any
+) -> Any:
+    from modules.review.provenance import replacement_origin
+
+    raw = {
+        "address": f"{resource_type}.{name}",
+        "type": resource_type,
+        "name": name,
+        "change": {"actions": ["delete", "create"], "after": after, "replace_paths": paths},
+    }
+    return raw, replacement_origin
+
+
+def test_a_replacement_names_the_yaml_key_whose_value_forces_it(sample_estate: Estate) -> None:
+    import json
+
+    prod = json.loads((SNAPSHOTS / "prod.json").read_text())
+    (vpc,) = prod["resource"]["aws_vpc"]
+    raw, replacement_origin = _replace(prod, "aws_vpc", vpc, {"cidr_block": "10.10.0.0/16"}, [["cidr_block"]])
+    origin = replacement_origin(raw, prod, sample_estate, "prod")
+    assert origin is not None
+    assert origin.file.endswith("prod.yaml") and origin.key == "network.cidr" and origin.line == 24
+
+
+def test_a_replacement_forced_by_a_value_only_aws_knows_has_no_yaml_key(sample_estate: Estate) -> None:
+    import json
+
+    prod = json.loads((SNAPSHOTS / "prod.json").read_text())
+    (vpc,) = prod["resource"]["aws_vpc"]
+    raw, replacement_origin = _replace(prod, "aws_vpc", vpc, {}, [["ipv6_ipam_pool_id"]])
+    assert replacement_origin(raw, prod, sample_estate, "prod") is None
+
+
+def test_a_removed_region_points_at_the_approved_regions(sample_estate: Estate) -> None:
+    from modules.review.provenance import key_origin
+
+    origin = key_origin(sample_estate, "organization", ("approved_regions",))
+    assert origin is not None and str(origin).endswith("organization.yaml:5:19 approved_regions")
+    assert key_origin(sample_estate, "nowhere", ("approved_regions",)) is None
