@@ -221,7 +221,7 @@ def access_matrix(
 
     probes = load_probes() if probes is None else probes
     matrix = AccessMatrix()
-    if g.control_tower_mode(estate):
+    if estate.control_tower_mode:
         matrix.notes.append(
             "control_tower mode: Account Factory places accounts; region deny is Control Tower's "
             "control, not evaluated here"

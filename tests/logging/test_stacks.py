@@ -1,5 +1,5 @@
-"""Issue 6 on the synthesized sample: every approved region covered, DET-3 alarms with actions,
-Object Lock and lifecycle never shorter than retention, no log group below the floor."""
+"""Logging and detection of the synthesized sample: every approved region covered, DET-3 alarms
+with actions, Object Lock and lifecycle never shorter than retention, no log group below the floor."""
 
 from __future__ import annotations
 

@@ -1,0 +1,31 @@
+"""Inspector and ECR scan-on-push from the estate (DET-4), per account role."""
+
+from __future__ import annotations
+
+from constructs import Construct
+from cdktf_cdktf_provider_aws.inspector2_delegated_admin_account import Inspector2DelegatedAdminAccount
+
+from modules.config.models import Estate
+from modules.deployment.construct import RegionalProviders
+from modules.inspector.construct import Inspector, RegistryScanning, delegate_administrator
+
+
+def management_delegation(
+    scope: Construct, *, estate: Estate, providers: RegionalProviders
+) -> dict[str, Inspector2DelegatedAdminAccount]:
+    """Inspector registers its administrator itself, like GuardDuty and Security Hub (which
+    modules/organization registers), not through Organizations."""
+    return delegate_administrator(
+        scope, admin_account_id=str(estate.organization.accounts.audit.id), providers=providers
+    )
+
+
+def audit_inspector(
+    scope: Construct, *, estate: Estate, providers: RegionalProviders, account_id: str
+) -> Inspector:
+    members = {role: id_ for role, id_ in estate.account_ids().items() if role != "audit"}
+    return Inspector(scope, "inspector", providers=providers, admin_account=account_id, member_accounts=members)
+
+
+def environment_scanning(scope: Construct, *, providers: RegionalProviders) -> RegistryScanning:
+    return RegistryScanning(scope, "ecr-scanning", providers=providers)
