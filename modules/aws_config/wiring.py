@@ -41,4 +41,6 @@ def audit_aggregator(
     """The organization-wide aggregator in the audit account; Control Tower runs its own there."""
     if estate.control_tower_mode:
         return None
-    return ConfigAggregator(scope, "config-aggregator", name=estate.organization.name, regions=providers.regions)
+    return ConfigAggregator(
+        scope, "config-aggregator", name=estate.organization.name, regions=providers.regions
+    )

@@ -1,8 +1,9 @@
 """Amazon Inspector (EC2, ECR) and ECR scan-on-push (DET-4).
 
 `delegate_administrator` runs in the management account: the audit account becomes Inspector's
-delegated administrator in every approved region. `Inspector` runs in the audit account (delegated administrator) in every approved region: it enables
-EC2 and ECR scanning for itself and every member account, and auto-enables new members.
+delegated administrator in every approved region. `Inspector` runs in the audit account, in every
+approved region: it enables EC2 and ECR scanning for itself and every member account, and
+auto-enables new members.
 `RegistryScanning` runs in each workload account: enhanced (Inspector) scanning on push for every
 repository, in every approved region.
 """

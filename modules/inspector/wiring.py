@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from constructs import Construct
 from cdktf_cdktf_provider_aws.inspector2_delegated_admin_account import Inspector2DelegatedAdminAccount
+from constructs import Construct
 
 from modules.config.models import Estate
 from modules.deployment.construct import RegionalProviders
@@ -24,7 +24,9 @@ def audit_inspector(
     scope: Construct, *, estate: Estate, providers: RegionalProviders, account_id: str
 ) -> Inspector:
     members = {role: id_ for role, id_ in estate.account_ids().items() if role != "audit"}
-    return Inspector(scope, "inspector", providers=providers, admin_account=account_id, member_accounts=members)
+    return Inspector(
+        scope, "inspector", providers=providers, admin_account=account_id, member_accounts=members
+    )
 
 
 def environment_scanning(scope: Construct, *, providers: RegionalProviders) -> RegistryScanning:

@@ -35,4 +35,3 @@ def log_bucket_name(
 def access_log_bucket_name(log_bucket: str) -> str:
     """Server access logs of the log bucket go to a separate bucket (Object Lock blocks self-delivery)."""
     return f"{log_bucket[:52]}-access-logs"
-

@@ -15,7 +15,9 @@ def management_delegation(
     org = estate.organization
     if not org.macie.enabled:
         return None
-    return MacieDelegation(scope, "macie-admin", admin_account_id=str(org.accounts.audit.id), providers=providers)
+    return MacieDelegation(
+        scope, "macie-admin", admin_account_id=str(org.accounts.audit.id), providers=providers
+    )
 
 
 def audit_macie(scope: Construct, *, estate: Estate, providers: RegionalProviders) -> Macie | None:

@@ -217,7 +217,6 @@ def access_matrix(
     placement, which is what the organization stack synthesizes (the review passes the chains it
     read from the synthesized stack instead)."""
     from modules.identity_center.permission_sets import privileged_group_arns
-    from modules.organization import guardrails as g
 
     probes = load_probes() if probes is None else probes
     matrix = AccessMatrix()

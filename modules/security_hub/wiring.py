@@ -16,7 +16,11 @@ def audit_hub(scope: Construct, *, estate: Estate, providers: RegionalProviders)
     """The hub and its standards, then the audit account's own control exceptions on them."""
     members = {role: id_ for role, id_ in estate.account_ids().items() if role != "audit"}
     hub = SecurityHub(
-        scope, "security-hub", config=estate.organization.security_hub, providers=providers, member_accounts=members
+        scope,
+        "security-hub",
+        config=estate.organization.security_hub,
+        providers=providers,
+        member_accounts=members,
     )
     control_exceptions(scope, estate=estate, providers=providers, role="audit", after=hub)
     return hub

@@ -35,7 +35,9 @@ class EnvironmentStack(AccountStack):
             name_prefix=prefix,
             account_id=self.account_id,
             home_region=env.region,
-            regional_providers={region: self.providers.for_region(region) for region in self.providers.regions},
+            regional_providers={
+                region: self.providers.for_region(region) for region in self.providers.regions
+            },
         )
         logs_key = self.hardening.logs_key
         self.network = Network(
