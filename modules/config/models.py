@@ -142,6 +142,11 @@ class Estate:
         """Account id by role, of the accounts that have one (new accounts get theirs on apply)."""
         return {role: str(account.id) for role, account in self.accounts().items() if account.id}
 
+    def member_account_ids(self) -> dict[str, str]:
+        """The accounts the audit account administers as the detection services' delegated
+        administrator: every other account that has an id."""
+        return {role: id_ for role, id_ in self.account_ids().items() if role != "audit"}
+
     @property
     def control_tower_mode(self) -> bool:
         """Control Tower runs the landing zone: its trail, recorders, aggregator and region deny."""

@@ -13,8 +13,8 @@ from modules.inspector.construct import Inspector, RegistryScanning, delegate_ad
 def management_delegation(
     scope: Construct, *, estate: Estate, providers: RegionalProviders
 ) -> dict[str, Inspector2DelegatedAdminAccount]:
-    """Inspector registers its administrator itself, like GuardDuty and Security Hub (which
-    modules/organization registers), not through Organizations."""
+    """The audit account as Inspector's delegated administrator, in every approved region
+    (GuardDuty's and Security Hub's are registered by modules/organization)."""
     return delegate_administrator(
         scope, admin_account_id=str(estate.organization.accounts.audit.id), providers=providers
     )
@@ -23,9 +23,12 @@ def management_delegation(
 def audit_inspector(
     scope: Construct, *, estate: Estate, providers: RegionalProviders, account_id: str
 ) -> Inspector:
-    members = {role: id_ for role, id_ in estate.account_ids().items() if role != "audit"}
     return Inspector(
-        scope, "inspector", providers=providers, admin_account=account_id, member_accounts=members
+        scope,
+        "inspector",
+        providers=providers,
+        admin_account=account_id,
+        member_accounts=estate.member_account_ids(),
     )
 
 

@@ -25,9 +25,6 @@ def audit_macie(scope: Construct, *, estate: Estate, providers: RegionalProvider
     org = estate.organization
     if not org.macie.enabled:
         return None
-    members = {
-        role: (str(account.id), account.email)
-        for role, account in estate.accounts().items()
-        if account.id and role != "audit"
-    }
+    accounts = estate.accounts()
+    members = {role: (id_, accounts[role].email) for role, id_ in estate.member_account_ids().items()}
     return Macie(scope, "macie", config=org.macie, providers=providers, member_accounts=members)

@@ -14,13 +14,12 @@ from modules.security_hub.exceptions import account_exceptions
 
 def audit_hub(scope: Construct, *, estate: Estate, providers: RegionalProviders) -> SecurityHub:
     """The hub and its standards, then the audit account's own control exceptions on them."""
-    members = {role: id_ for role, id_ in estate.account_ids().items() if role != "audit"}
     hub = SecurityHub(
         scope,
         "security-hub",
         config=estate.organization.security_hub,
         providers=providers,
-        member_accounts=members,
+        member_accounts=estate.member_account_ids(),
     )
     control_exceptions(scope, estate=estate, providers=providers, role="audit", after=hub)
     return hub

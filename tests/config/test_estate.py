@@ -44,6 +44,12 @@ def test_log_bucket_names_come_from_config(sample_estate: Estate) -> None:
     assert sample_estate.access_log_bucket.endswith("-access-logs")
 
 
+def test_the_audit_account_administers_every_other_account(sample_estate: Estate) -> None:
+    members = sample_estate.member_account_ids()
+    assert sorted(members) == ["dev", "log_archive", "management", "prod", "stg"]
+    assert members["log_archive"] == "222222222222"
+
+
 def test_archive_retention_is_the_longest_any_environment_needs(sample_estate: Estate) -> None:
     assert sample_estate.organization.log_archive.retention_days == 365
     assert sample_estate.archive_retention_days == 1827  # prod's override
