@@ -11,7 +11,6 @@ from constructs import Construct
 
 from modules.cloudtrail.construct import DataEventsTrail, OrganizationTrail
 from modules.config.models import Estate
-from modules.log_archive.construct import key_alias_arn
 
 
 def creates_trail(estate: Estate) -> bool:
@@ -31,11 +30,6 @@ def s3_data_event_buckets(estate: Estate) -> list[str] | None:
     return list(dict.fromkeys([*estate.log_buckets, *config.s3_data_event_buckets]))
 
 
-def _log_key_arn(estate: Estate) -> str:
-    org = estate.organization
-    return key_alias_arn(org.name, org.home_region, str(org.accounts.log_archive.id))
-
-
 def management_trail(
     scope: Construct, *, estate: Estate, account_id: str, region: str, deployment_role_arn: str
 ) -> str:
@@ -47,7 +41,7 @@ def management_trail(
             "cloudtrail-data-events",
             name=f"{org.name}-s3-data-events",
             bucket_name=estate.log_bucket,
-            bucket_kms_key_arn=_log_key_arn(estate),
+            bucket_kms_key_arn=estate.log_key_arn,
             s3_data_event_buckets=s3_data_event_buckets(estate),
         )
         return org.cloudtrail.control_tower_log_group
@@ -58,7 +52,7 @@ def management_trail(
         region=region,
         account_id=account_id,
         bucket_name=estate.log_bucket,
-        bucket_kms_key_arn=_log_key_arn(estate),
+        bucket_kms_key_arn=estate.log_key_arn,
         retention_days=org.log_archive.retention_days,
         deployment_role_arn=deployment_role_arn,
         s3_data_event_buckets=s3_data_event_buckets(estate),

@@ -175,6 +175,18 @@ class Estate:
         ours = [self.log_bucket, self.access_log_bucket]
         return [*ours, *self.control_tower_log_buckets] if self.control_tower_mode else ours
 
+    @property
+    def log_key_alias(self) -> str:
+        """The log archive key's alias: deterministic, so other stacks (the trail) and the RCPs name
+        the key without a cross-stack lookup."""
+        return f"alias/{self.organization.name}-log-archive"
+
+    @property
+    def log_key_arn(self) -> str:
+        """The log archive key, by its alias in the log-archive account's home region."""
+        org = self.organization
+        return f"arn:aws:kms:{org.home_region}:{org.accounts.log_archive.id}:{self.log_key_alias}"
+
     def retention_days(self, env: EnvironmentConfig) -> int:
         """An environment's log retention: its override, else the organization's floor (LOG-3)."""
         return env.overrides.log_retention_days or self.organization.log_archive.retention_days

@@ -30,7 +30,7 @@ def log_archive(scope: Construct, *, estate: Estate, account_id: str, deployment
     return LogArchive(
         scope,
         "log-archive",
-        estate_name=org.name,
+        key_alias=estate.log_key_alias,
         config=org.log_archive,
         retention_days=estate.archive_retention_days,
         context=archive_context(estate, account_id=account_id, deployment_role_arn=deployment_role_arn),

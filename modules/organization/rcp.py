@@ -110,11 +110,6 @@ class RenderedRcp:
         return [statement["Sid"] for statement in self.document["Statement"]]
 
 
-def log_key_alias(estate_name: str) -> str:
-    """The log archive key's alias (as `modules/log_archive` names it)."""
-    return f"alias/{estate_name}-log-archive"
-
-
 def rcp_context(estate: Estate, org_id: str = ORG_ID_STAND_IN) -> RcpContext:
     org = estate.organization
     config = org.resource_control_policies
@@ -123,7 +118,7 @@ def rcp_context(estate: Estate, org_id: str = ORG_ID_STAND_IN) -> RcpContext:
         exempt_tag=config.exempt_resource_tag,
         trusted_account_ids=tuple(config.trusted_account_ids),
         log_bucket_names=tuple(estate.log_buckets),
-        log_key_aliases=(log_key_alias(org.name),),
+        log_key_aliases=(estate.log_key_alias,),
         log_archive_account_id=org.accounts.log_archive.id,
     )
 

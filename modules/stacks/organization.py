@@ -18,7 +18,7 @@ from modules.stacks.base import AccountStack
 
 
 class OrganizationStack(AccountStack):
-    """ORG-1..7, SCP-1..6, IAM-2/3, LOG-1/2/7, DET-3; see modules/organization/README.md."""
+    """ORG-1..8, SCP-1..6, IAM-2/3/9, LOG-1/2/7, DET-3; see modules/organization/README.md."""
 
     def __init__(self, scope: Construct, stack_name: str, *, outdir: Path, **common: Any) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)

@@ -44,6 +44,11 @@ def test_log_bucket_names_come_from_config(sample_estate: Estate) -> None:
     assert sample_estate.access_log_bucket.endswith("-access-logs")
 
 
+def test_the_log_key_is_named_by_its_alias(sample_estate: Estate) -> None:
+    assert sample_estate.log_key_alias == "alias/acme-log-archive"
+    assert sample_estate.log_key_arn == "arn:aws:kms:ap-northeast-1:222222222222:alias/acme-log-archive"
+
+
 def test_the_audit_account_administers_every_other_account(sample_estate: Estate) -> None:
     members = sample_estate.member_account_ids()
     assert sorted(members) == ["dev", "log_archive", "management", "prod", "stg"]
