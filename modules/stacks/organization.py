@@ -29,6 +29,7 @@ class OrganizationStack(AccountStack):
         self.identity_center = IdentityCenter(
             self, "identity-center", estate=estate, account_ids=self.organization.account_ids
         )
+        # The organization trail (LOG-1, LOG-2, LOG-7) and the DET-3 alarms on its log group
         trail_log_group = cloudtrail.management_trail(
             self,
             estate=estate,
@@ -45,5 +46,6 @@ class OrganizationStack(AccountStack):
             log_group_name=trail_log_group,
         )
         self.aws_config = aws_config.recorder(self, estate=estate, providers=providers, role=self.role)
+        # The audit account administers Macie and Inspector (DET-4, DET-6)
         self.macie_delegation = macie.management_delegation(self, estate=estate, providers=providers)
         self.inspector_delegation = inspector.management_delegation(self, estate=estate, providers=providers)

@@ -17,7 +17,7 @@ from modules.stacks.base import AccountStack
 
 
 class SecurityStack(AccountStack):
-    """DET-1, DET-2, DET-4, DET-6, DET-7, CFG-1..3; see the concerns' READMEs."""
+    """DET-1, DET-2, DET-4, DET-6, DET-7, CFG-1..4; see the concerns' READMEs."""
 
     def __init__(self, scope: Construct, stack_name: str, *, outdir: Path, **common: Any) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
