@@ -14,7 +14,7 @@ def default_vpc_mode(estate: Estate, role: str) -> str:
     """harden, remove, or absent: Account Factory deletes the default VPC of the accounts it
     creates in control_tower mode, and `aws_default_vpc` would create a new one."""
     account = estate.accounts()[role]
-    if estate.organization.landing_zone.mode == "control_tower" and account.id is None:
+    if estate.control_tower_mode and account.id is None:
         return "absent"
     baseline = estate.organization.account_baseline
     return baseline.accounts.get(role, baseline.default_vpc)

@@ -213,6 +213,20 @@ class Estate:
         accounts.update({name: env.account for name, env in self.environments.items()})
         return accounts
 
+    def account_ids(self) -> dict[str, str]:
+        """Account id by role, of the accounts that have one (new accounts get theirs on apply)."""
+        return {role: str(account.id) for role, account in self.accounts().items() if account.id}
+
+    def member_account_ids(self) -> dict[str, str]:
+        """The accounts the audit account administers as the detection services' delegated
+        administrator: every other account that has an id."""
+        return {role: id_ for role, id_ in self.account_ids().items() if role != "audit"}
+
+    @property
+    def control_tower_mode(self) -> bool:
+        """Control Tower runs the landing zone: its trail, recorders, aggregator and region deny."""
+        return self.organization.landing_zone.mode == "control_tower"
+
     @property
     def log_bucket(self) -> str:
         org = self.organization
@@ -222,5 +236,42 @@ class Estate:
     def access_log_bucket(self) -> str:
         return access_log_bucket_name(self.log_bucket)
 
+    @property
+    def control_tower_log_buckets(self) -> tuple[str, str]:
+        """Control Tower's own log and access-log buckets in the log-archive account."""
+        org = self.organization
+        suffix = f"{org.accounts.log_archive.id or 'new'}-{org.home_region}"
+        return f"aws-controltower-logs-{suffix}", f"aws-controltower-s3-access-logs-{suffix}"
+
+    @property
+    def log_buckets(self) -> list[str]:
+        """Every bucket holding the estate's logs: ours, and Control Tower's in that mode. SCP-1 and
+        the RCPs protect them all; the organization trail records their data events (LOG-7)."""
+        ours = [self.log_bucket, self.access_log_bucket]
+        return [*ours, *self.control_tower_log_buckets] if self.control_tower_mode else ours
+
+    @property
+    def log_key_alias(self) -> str:
+        """The log archive key's alias: deterministic, so other stacks (the trail) and the RCPs name
+        the key without a cross-stack lookup."""
+        return f"alias/{self.organization.name}-log-archive"
+
+    @property
+    def log_key_arn(self) -> str:
+        """The log archive key, by its alias in the log-archive account's home region."""
+        org = self.organization
+        return f"arn:aws:kms:{org.home_region}:{org.accounts.log_archive.id}:{self.log_key_alias}"
+
     def retention_days(self, env: EnvironmentConfig) -> int:
+        """An environment's log retention: its override, else the organization's floor (LOG-3)."""
         return env.overrides.log_retention_days or self.organization.log_archive.retention_days
+
+    @property
+    def archive_retention_days(self) -> int:
+        """Object Lock and expiry of the shared log bucket: the longest retention any account needs.
+
+        One bucket holds every account's logs and Object Lock's default retention is per bucket, so
+        the strictest environment (e.g. production's five years) sets it for all (LOG-3, LOG-4).
+        """
+        floor = self.organization.log_archive.retention_days
+        return max([floor, *(self.retention_days(env) for env in self.environments.values())])

@@ -1,7 +1,9 @@
 """Amazon Inspector (EC2, ECR) and ECR scan-on-push (DET-4).
 
-`Inspector` runs in the audit account (delegated administrator) in every approved region: it enables
-EC2 and ECR scanning for itself and every member account, and auto-enables new members.
+`delegate_administrator` runs in the management account: the audit account becomes Inspector's
+delegated administrator in every approved region. `Inspector` runs in the audit account, in every
+approved region: it enables EC2 and ECR scanning for itself and every member account, and
+auto-enables new members.
 `RegistryScanning` runs in each workload account: enhanced (Inspector) scanning on push for every
 repository, in every approved region.
 """
@@ -13,6 +15,7 @@ from cdktf_cdktf_provider_aws.ecr_registry_scanning_configuration import (
     EcrRegistryScanningConfigurationRule,
     EcrRegistryScanningConfigurationRuleRepositoryFilter,
 )
+from cdktf_cdktf_provider_aws.inspector2_delegated_admin_account import Inspector2DelegatedAdminAccount
 from cdktf_cdktf_provider_aws.inspector2_enabler import Inspector2Enabler
 from cdktf_cdktf_provider_aws.inspector2_member_association import Inspector2MemberAssociation
 from cdktf_cdktf_provider_aws.inspector2_organization_configuration import (
@@ -24,6 +27,25 @@ from constructs import Construct
 from modules.deployment.construct import RegionalProviders
 
 RESOURCE_TYPES = ["EC2", "ECR"]
+
+
+def delegate_administrator(
+    scope: Construct, *, admin_account_id: str, providers: RegionalProviders
+) -> dict[str, Inspector2DelegatedAdminAccount]:
+    """The audit account administers Inspector, per region (from the management account).
+
+    Made directly in `scope`, not in a construct of its own, so the Terraform addresses stay
+    `inspector-admin-<region>`.
+    """
+    return {
+        region: Inspector2DelegatedAdminAccount(
+            scope,
+            f"inspector-admin-{region}",
+            account_id=admin_account_id,
+            provider=providers.for_region(region),
+        )
+        for region in providers.regions
+    }
 
 
 class Inspector(Construct):

@@ -48,12 +48,3 @@ def log_bucket_name(
 def access_log_bucket_name(log_bucket: str) -> str:
     """Server access logs of the log bucket go to a separate bucket (Object Lock blocks self-delivery)."""
     return f"{log_bucket[:52]}-access-logs"
-
-
-def archive_retention_days(floor: int, environment_retentions: list[int]) -> int:
-    """Object Lock and expiry of the shared log bucket: the longest retention any account needs.
-
-    One bucket holds every account's logs and Object Lock's default retention is per bucket, so the
-    strictest environment (e.g. production's five years) sets it for all (LOG-3, LOG-4).
-    """
-    return max([floor, *environment_retentions])

@@ -53,15 +53,6 @@ PROTECTED = TerraformResourceLifecycle(prevent_destroy=True)
 ABORT_UPLOADS_AFTER_DAYS = 7
 
 
-def key_alias_name(estate_name: str) -> str:
-    """Deterministic, so other stacks (the trail) can name the key without a cross-stack lookup."""
-    return f"alias/{estate_name}-log-archive"
-
-
-def key_alias_arn(estate_name: str, region: str, account_id: str) -> str:
-    return f"arn:aws:kms:{region}:{account_id}:{key_alias_name(estate_name)}"
-
-
 class LogArchive(Construct):
     """Key, log bucket and access-log bucket; attributes expose each resource."""
 
@@ -70,7 +61,7 @@ class LogArchive(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        estate_name: str,
+        key_alias: str,
         config: LogArchiveConfig,
         retention_days: int,
         context: documents.ArchiveContext,
@@ -86,9 +77,7 @@ class LogArchive(Construct):
             policy=json.dumps(documents.key_policy(context)),
             lifecycle=PROTECTED,
         )
-        self.key_alias = KmsAlias(
-            self, "key-alias", name=key_alias_name(estate_name), target_key_id=self.key.key_id
-        )
+        self.key_alias = KmsAlias(self, "key-alias", name=key_alias, target_key_id=self.key.key_id)
         self.access_log_bucket = self._bucket(
             "access-log-bucket", context.access_log_bucket, object_lock=False
         )

@@ -98,7 +98,7 @@ class Organization(Construct):
         super().__init__(scope, construct_id)
         self._estate = estate
         self._providers = providers
-        self._control_tower = g.control_tower_mode(estate)
+        self._control_tower = estate.control_tower_mode
         self.organization = self._organization()
         self.landing_zone = self._landing_zone() if self._control_tower else None
         self.organizational_units = self._organizational_units()

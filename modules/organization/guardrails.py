@@ -72,7 +72,8 @@ class Attachment:
 
 
 def control_tower_mode(estate: Estate) -> bool:
-    return estate.organization.landing_zone.mode == "control_tower"
+    """`Estate.control_tower_mode`, as the validate rules of checks.py ask for it."""
+    return estate.control_tower_mode
 
 
 def role_arn_pattern(role: str) -> str:
@@ -80,30 +81,19 @@ def role_arn_pattern(role: str) -> str:
     return f"arn:aws:iam::*:role/{role}"
 
 
-def control_tower_log_buckets(log_archive_id: str | None, home_region: str) -> tuple[str, str]:
-    """Control Tower's own log and access-log buckets in the log-archive account."""
-    account = log_archive_id or "new"
-    return (
-        f"aws-controltower-logs-{account}-{home_region}",
-        f"aws-controltower-s3-access-logs-{account}-{home_region}",
-    )
-
-
 def scp_context(estate: Estate) -> ScpContext:
     """What the templates are filled with: names from the log-archive and deployment config."""
     org = estate.organization
     guardrails = org.guardrails
     admins = [org.deployment.role_name]
-    buckets = [estate.log_bucket, estate.access_log_bucket]
-    if control_tower_mode(estate):
+    if estate.control_tower_mode:
         admins.append(CONTROL_TOWER_EXECUTION_ROLE)
-        buckets.extend(control_tower_log_buckets(org.accounts.log_archive.id, org.home_region))
     exempt = dict.fromkeys([*guardrails.region_deny_exempt_roles, *org.deployment.break_glass_role_names])
     return ScpContext(
         approved_regions=tuple(org.approved_regions),
         global_actions=tuple(dict.fromkeys([*GLOBAL_SERVICE_ACTIONS, *guardrails.extra_global_actions])),
         region_exempt_principal_arns=tuple(role_arn_pattern(role) for role in exempt),
-        log_bucket_names=tuple(buckets),
+        log_bucket_names=tuple(estate.log_buckets),
         log_admin_principal_arns=tuple(role_arn_pattern(role) for role in admins),
         security_admin_principal_arns=tuple(role_arn_pattern(role) for role in admins),
     )
@@ -117,7 +107,7 @@ def security_ou_subtree(estate: Estate) -> list[str]:
 def managed_ou_paths(estate: Estate) -> list[str]:
     """OUs this stack creates, parents first: all of them, less Control Tower's security OU in CT mode."""
     paths = estate.organization.ou_paths
-    if not control_tower_mode(estate):
+    if not estate.control_tower_mode:
         return paths
     owned = set(security_ou_subtree(estate))
     return [path for path in paths if path not in owned]
@@ -149,7 +139,7 @@ def placements(estate: Estate) -> dict[str, Placement]:
     found = {}
     for role, path in account_ou(estate).items():
         account = estate.accounts()[role]
-        if control_tower_mode(estate):
+        if estate.control_tower_mode:
             how: Literal["created", "adopted", "account-factory"] = "account-factory"
         else:
             how = "adopted" if account.id is not None else "created"
@@ -192,7 +182,7 @@ def attachments(estate: Estate) -> list[Attachment]:
 
 def is_scp(estate: Estate, guardrail: str) -> bool:
     """False for guardrails Control Tower implements as its own controls in CT mode."""
-    return not (control_tower_mode(estate) and guardrail in CONTROL_TOWER_GUARDRAILS)
+    return not (estate.control_tower_mode and guardrail in CONTROL_TOWER_GUARDRAILS)
 
 
 def scp_names(estate: Estate) -> list[str]:

@@ -24,8 +24,6 @@ from modules.organization.guardrails import (
     Attachment,
     Target,
     account_ou,
-    control_tower_log_buckets,
-    control_tower_mode,
 )
 
 if TYPE_CHECKING:
@@ -112,23 +110,15 @@ class RenderedRcp:
         return [statement["Sid"] for statement in self.document["Statement"]]
 
 
-def log_key_alias(estate_name: str) -> str:
-    """The log archive key's alias (as `modules/log_archive` names it)."""
-    return f"alias/{estate_name}-log-archive"
-
-
 def rcp_context(estate: Estate, org_id: str = ORG_ID_STAND_IN) -> RcpContext:
     org = estate.organization
     config = org.resource_control_policies
-    buckets = [estate.log_bucket, estate.access_log_bucket]
-    if control_tower_mode(estate):
-        buckets.extend(control_tower_log_buckets(org.accounts.log_archive.id, org.home_region))
     return RcpContext(
         org_id=org_id,
         exempt_tag=config.exempt_resource_tag,
         trusted_account_ids=tuple(config.trusted_account_ids),
-        log_bucket_names=tuple(buckets),
-        log_key_aliases=(log_key_alias(org.name),),
+        log_bucket_names=tuple(estate.log_buckets),
+        log_key_aliases=(estate.log_key_alias,),
         log_archive_account_id=org.accounts.log_archive.id,
     )
 

@@ -282,8 +282,7 @@ def access_matrix(
     role -> RCPs) default to the config's placement, which is what the organization stack
     synthesizes (the review passes the chains it read from the synthesized stack instead)."""
     from modules.identity_center.permission_sets import privileged_group_arns
-    from modules.organization import guardrails as g
-    from modules.organization.rcp import log_key_alias, rcps_enabled
+    from modules.organization.rcp import rcps_enabled
 
     probes = load_probes() if probes is None else probes
     matrix = AccessMatrix(rcps_evaluated=rcps_enabled(estate))
@@ -295,7 +294,7 @@ def access_matrix(
         probes = [probe for probe in probes if OUTSIDER not in probe.principals]
     if rcp_chains is None:
         rcp_chains = _rcp_chain(estate) if matrix.rcps_evaluated else {}
-    if g.control_tower_mode(estate):
+    if estate.control_tower_mode:
         matrix.notes.append(
             "control_tower mode: Account Factory places accounts; region deny is Control Tower's "
             "control, not evaluated here"
@@ -308,7 +307,7 @@ def access_matrix(
                 "region": estate.organization.home_region,
                 "org_id": ORG_ID_STAND_IN,
                 "log_bucket": estate.log_bucket,
-                "log_key_alias": log_key_alias(estate.organization.name),
+                "log_key_alias": estate.log_key_alias,
                 "application": principal.application or "NoApplication",
                 "self_arn": principal.arn,
                 "privileged_group_arn": privileged_group_arns(estate)[0],

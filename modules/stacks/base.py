@@ -11,11 +11,10 @@ from modules.account_baseline.construct import CoreAccountDefaults, DefaultVpcHa
 from modules.account_baseline.rules import default_vpc_mode, gets_core_defaults
 from modules.config.models import Estate
 from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY
-from modules.deployment.construct import RegionalProviders, configure_backend
+from modules.deployment.construct import RegionalProviders, configure_backend, role_arn
 from modules.iam_baseline.baseline import analyzer_type, support_principal_arns
 from modules.iam_baseline.construct import IamBaseline
-from modules.security_hub.construct import ControlExceptions
-from modules.security_hub.exceptions import account_exceptions
+from modules.security_hub import wiring as security_hub
 
 # Stack name -> account role (environment stacks are named after their environment, which is the role).
 STACK_ROLES = {ORGANIZATION: "management", LOG_ARCHIVE: "log_archive", SECURITY: "audit"}
@@ -38,6 +37,7 @@ class AccountStack(TerraformStack):
         organization = estate.organization
         self.estate = estate
         self.account_id = account_id
+        self.deployment_role_arn = role_arn(account_id, organization.deployment.role_name)
         self.providers = RegionalProviders(
             self,
             deployment=organization.deployment,
@@ -58,14 +58,9 @@ class AccountStack(TerraformStack):
         )
         self.role = STACK_ROLES.get(stack_name, stack_name)
         # DET-7: Security Hub controls that fail by the baseline's design, disabled with the reason
-        # (the audit account's, after its own hub and standards: modules/stacks/detection.py).
+        # (the audit account's come after its own hub and standards: modules/stacks/security.py).
         if self.role != "audit":
-            ControlExceptions(
-                self,
-                "security-hub-exceptions",
-                exceptions=account_exceptions(estate, self.role),
-                providers=self.providers,
-            )
+            security_hub.control_exceptions(self, estate=estate, providers=self.providers, role=self.role)
         # NET-7: the default VPC hardened (or removed) in every approved region; core accounts also get
         # EBS encryption by default and the S3 account public access block (DAT-1, DAT-3).
         if default_vpc_mode(estate, self.role) == "harden":

@@ -7,31 +7,27 @@ from typing import Any
 
 from constructs import Construct
 
+from modules.aws_config import wiring as aws_config
 from modules.backup.construct import Backup
+from modules.budget import wiring as budget
 from modules.config.models import EnvironmentConfig
 from modules.hardening.construct import AccountHardening
+from modules.inspector import wiring as inspector
 from modules.network.construct import Network
 from modules.patching.construct import Patching
 from modules.session_manager.construct import SessionManager
-from modules.stacks import detection
 from modules.stacks.base import AccountStack
 
 
 class EnvironmentStack(AccountStack):
+    """Network, Session Manager, hardening, backup, patching, Config, ECR scanning and budget."""
+
     def __init__(
         self, scope: Construct, stack_name: str, *, env: EnvironmentConfig, outdir: Path, **common: Any
     ) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
         self.env = env
-        self._environment_baseline()
-        # Config recorder and rules, ECR scan-on-push, budget (CFG-1..3, DET-4, OPS-1)
-        detection.environment_detection(self, env)
-
-    # --- Environment baseline: network, Session Manager, hardening, backup, patching ---
-    def _environment_baseline(self) -> None:
-        env, estate = self.env, self.estate
-        prefix = f"{estate.organization.name}-{env.name}"
-        retention = estate.retention_days(env)
+        prefix, retention = f"{self.estate.organization.name}-{env.name}", self.estate.retention_days(env)
         self.hardening = AccountHardening(
             self,
             "hardening",
@@ -54,7 +50,7 @@ class EnvironmentStack(AccountStack):
             region=env.region,
             logs_key=logs_key,
             retention_days=retention,
-            log_bucket=estate.log_bucket,
+            log_bucket=self.estate.log_bucket,
         )
         self.session_manager = SessionManager(
             self,
@@ -84,5 +80,12 @@ class EnvironmentStack(AccountStack):
             logs_key=logs_key,
             retention_days=retention,
         )
-
-    # --- end of environment baseline ---
+        self.aws_config = aws_config.recorder(
+            self,
+            estate=self.estate,
+            providers=self.providers,
+            role=self.role,
+            frequency=env.aws_config.recording_frequency,
+        )
+        self.ecr_scanning = inspector.environment_scanning(self, providers=self.providers)
+        self.budget = budget.environment_budget(self, env=env, account_id=self.account_id)

@@ -7,7 +7,8 @@ from typing import Any
 
 from constructs import Construct
 
-from modules.stacks import detection
+from modules.aws_config import wiring as aws_config
+from modules.log_archive import wiring as log_archive
 from modules.stacks.base import AccountStack
 
 
@@ -16,4 +17,8 @@ class LogArchiveStack(AccountStack):
 
     def __init__(self, scope: Construct, stack_name: str, *, outdir: Path, **common: Any) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
-        self.log_archive = detection.log_archive(self)
+        estate = self.estate
+        self.log_archive = log_archive.log_archive(
+            self, estate=estate, account_id=self.account_id, deployment_role_arn=self.deployment_role_arn
+        )
+        self.aws_config = aws_config.recorder(self, estate=estate, providers=self.providers, role=self.role)

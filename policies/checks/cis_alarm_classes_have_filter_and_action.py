@@ -24,7 +24,7 @@ def _trail_log_groups(ctx: CheckContext, stack: StackView) -> set[str]:
         for ref in stack.references(trail.address, "cloud_watch_logs_group_arn")
         if groups.get(ref)
     }
-    if ctx.estate.organization.landing_zone.mode == "control_tower":
+    if ctx.estate.control_tower_mode:
         names.add(ctx.estate.organization.cloudtrail.control_tower_log_group)
     return names
 

@@ -57,7 +57,7 @@ def _regions_by_address(stack: StackView) -> dict[str, str]:
 
 def _expected(ctx: CheckContext, stack: StackView) -> dict[str, dict[str, Requirement]]:
     spec = ctx.spec(stack.name)
-    control_tower = ctx.estate.organization.landing_zone.mode == "control_tower"
+    control_tower = ctx.estate.control_tower_mode
     expected: dict[str, dict[str, Requirement]] = {}
     if not control_tower or stack.name == ORGANIZATION:
         expected["config"] = _config(ctx.estate.log_bucket)

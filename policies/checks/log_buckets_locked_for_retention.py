@@ -13,17 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from modules.config.topology import LOG_ARCHIVE
-from modules.log_archive.config import archive_retention_days
 from modules.review.checks import CheckContext, Outcome, check
 from modules.review.model import PlannedResource, StackView
 
 DAYS_PER_YEAR = 365  # a lock of N years lasts at least N * 365 days
-
-
-def _required_days(ctx: CheckContext) -> int:
-    estate = ctx.estate
-    envs = [estate.retention_days(env) for env in estate.environments.values()]
-    return archive_retention_days(estate.organization.log_archive.retention_days, envs)
 
 
 def _locks_of(stack: StackView, bucket: PlannedResource) -> list[PlannedResource]:
@@ -73,7 +66,7 @@ def _problems(ctx: CheckContext, stack: StackView, bucket: PlannedResource, requ
 def log_buckets_locked_for_retention(ctx: CheckContext) -> Iterator[Outcome]:
     if LOG_ARCHIVE not in ctx.stacks:  # pending account: nothing planned to judge
         return
-    name, required = ctx.estate.log_bucket, _required_days(ctx)
+    name, required = ctx.estate.log_bucket, ctx.estate.archive_retention_days
     found = [
         (stack, bucket)
         for stack, bucket in ctx.planned("aws_s3_bucket")

@@ -9,7 +9,7 @@ from typing import Any
 from modules.core.policy_eval import FULL_AWS_ACCESS, Decision, Request, evaluate
 from modules.core.types import KNOWN_REGIONS
 from modules.organization.config import CONTROL_TOWER_EXECUTION_ROLE
-from modules.organization.guardrails import control_tower_mode, role_arn_pattern
+from modules.organization.guardrails import role_arn_pattern
 from modules.organization.scp import GLOBAL_SERVICE_ACTIONS
 from modules.review.checks import CheckContext, Outcome, check
 
@@ -71,7 +71,7 @@ def _controls(ctx: CheckContext) -> Iterator[Outcome]:
     requirements=["SCP-2"],
 )
 def region_deny_matches_approved_regions(ctx: CheckContext) -> Iterator[Outcome]:
-    if control_tower_mode(ctx.estate):
+    if ctx.estate.control_tower_mode:
         yield from _controls(ctx)
         return
     stack = ctx.stacks.get("organization")

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from modules.core.policy_eval import FULL_AWS_ACCESS, Decision, Request, evaluate
-from modules.organization.guardrails import control_tower_log_buckets, control_tower_mode
 from modules.review.checks import CheckContext, Outcome, check
 
 ANY_ROLE = "arn:aws:iam::444455556666:role/AnyAdministrator"  # nothing exempts it
@@ -22,14 +21,6 @@ BUCKET_ACTIONS = (
     "s3:PutEncryptionConfiguration",
     "s3:DeleteBucket",
 )
-
-
-def _log_buckets(ctx: CheckContext) -> list[str]:
-    buckets = [ctx.estate.log_bucket, ctx.estate.access_log_bucket]
-    if control_tower_mode(ctx.estate):
-        org = ctx.estate.organization
-        buckets.extend(control_tower_log_buckets(org.accounts.log_archive.id, org.home_region))
-    return buckets
 
 
 def _problems(documents: list[dict[str, Any]], bucket: str, deployer: str, region: str) -> list[str]:
@@ -61,7 +52,7 @@ def scps_protect_log_buckets(ctx: CheckContext) -> Iterator[Outcome]:
         if p.values.get("content")
         and p.values.get("type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
     ]
-    for bucket in _log_buckets(ctx):
+    for bucket in ctx.estate.log_buckets:
         home = ctx.estate.organization.home_region
         problems = _problems(documents, bucket, deployer, home) if documents else ["no SCP is planned"]
         yield Outcome(

@@ -6,16 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from modules.config.topology import ORGANIZATION
-from modules.organization.guardrails import control_tower_log_buckets, control_tower_mode
 from modules.review.checks import CheckContext, Outcome, check
-
-
-def _log_buckets(ctx: CheckContext) -> list[str]:
-    buckets = [ctx.estate.log_bucket, ctx.estate.access_log_bucket]
-    if control_tower_mode(ctx.estate):
-        org = ctx.estate.organization
-        buckets.extend(control_tower_log_buckets(org.accounts.log_archive.id, org.home_region))
-    return buckets
 
 
 def _covers(selector: dict[str, Any], bucket: str) -> bool:
@@ -41,7 +32,7 @@ def trail_records_log_bucket_data_events(ctx: CheckContext) -> Iterator[Outcome]
     trails = (
         [t for t in stack.planned("aws_cloudtrail") if t.values.get("is_organization_trail")] if stack else []
     )
-    for bucket in _log_buckets(ctx):
+    for bucket in ctx.estate.log_buckets:
         covering = [
             trail.address
             for trail in trails

@@ -44,6 +44,38 @@ def test_log_bucket_names_come_from_config(sample_estate: Estate) -> None:
     assert sample_estate.access_log_bucket.endswith("-access-logs")
 
 
+def test_the_log_key_is_named_by_its_alias(sample_estate: Estate) -> None:
+    assert sample_estate.log_key_alias == "alias/acme-log-archive"
+    assert sample_estate.log_key_arn == "arn:aws:kms:ap-northeast-1:222222222222:alias/acme-log-archive"
+
+
+def test_the_audit_account_administers_every_other_account(sample_estate: Estate) -> None:
+    members = sample_estate.member_account_ids()
+    assert sorted(members) == ["dev", "log_archive", "management", "prod", "stg"]
+    assert members["log_archive"] == "222222222222"
+
+
+def test_archive_retention_is_the_longest_any_environment_needs(sample_estate: Estate) -> None:
+    assert sample_estate.organization.log_archive.retention_days == 365
+    assert sample_estate.archive_retention_days == 1827  # prod's override
+
+
+def test_control_tower_adds_its_own_log_buckets(sample_estate: Estate, tmp_path: Path) -> None:
+    def control_tower(files: dict[str, Any]) -> None:
+        files["organization"]["landing_zone"]["mode"] = "control_tower"
+
+    ours = [sample_estate.log_bucket, sample_estate.access_log_bucket]
+    assert not sample_estate.control_tower_mode
+    assert sample_estate.log_buckets == ours
+    estate = load_variant(tmp_path / "envs", control_tower)
+    assert estate.control_tower_mode
+    assert estate.log_buckets == [
+        *ours,
+        "aws-controltower-logs-222222222222-ap-northeast-1",
+        "aws-controltower-s3-access-logs-222222222222-ap-northeast-1",
+    ]
+
+
 def test_account_without_id_makes_its_stack_pending(tmp_path: Path) -> None:
     def new_dev_account(files: dict[str, Any]) -> None:
         files["dev"]["account"].pop("id")

@@ -1,5 +1,5 @@
-"""Issue 6 on the synthesized sample: every approved region covered, DET-3 alarms with actions,
-Object Lock and lifecycle never shorter than retention, no log group below the floor."""
+"""Logging and detection of the synthesized sample: every approved region covered, DET-3 alarms
+with actions, Object Lock and lifecycle never shorter than retention, no log group below the floor."""
 
 from __future__ import annotations
 
@@ -96,8 +96,12 @@ def test_organization_trail(sample_stacks: Stacks, sample_estate: Estate) -> Non
     assert trail["is_organization_trail"] and trail["is_multi_region_trail"]
     assert trail["enable_log_file_validation"] and trail["include_global_service_events"]
     assert trail["s3_bucket_name"] == sample_estate.log_bucket
-    assert trail["kms_key_id"].startswith("arn:aws:kms:") and trail["cloud_watch_logs_group_arn"]
-    assert trail["sns_topic_name"]
+    assert trail["cloud_watch_logs_group_arn"] and trail["sns_topic_name"]
+    # The trail names the log archive's key by an alias the log-archive stack creates.
+    prefix, alias = trail["kms_key_id"].split(":alias/")
+    assert prefix == "arn:aws:kms:ap-northeast-1:222222222222"
+    aliases = {a["name"] for a in resources(sample_stacks["log-archive"], "aws_kms_alias").values()}
+    assert f"alias/{alias}" in aliases
 
 
 def test_object_lock_and_lifecycle_never_shorter_than_retention(

@@ -13,7 +13,8 @@ from modules.review.suppressions import load_suppressions
 from tests.support import ROOT
 
 pytestmark = [pytest.mark.synth, pytest.mark.terraform]
-# Construct IDs of the issue-7 baseline: every address of theirs starts with one of these.
+# Construct IDs of the environment baseline (network, hardening, Session Manager, backup, patching):
+# every address of theirs starts with one of these.
 BASELINE = ("network_", "hardening_", "session_manager_", "backup_", "patching_")
 
 

@@ -23,6 +23,11 @@ AUDIT = "333333333333"
 # account; its Config recorder every enrolled (member) account, not the management account.
 CONTROL_TOWER_TRAIL = ("aws_cloudtrail",)
 CONTROL_TOWER_MEMBER_CONFIG = ("aws_config_configuration_recorder", "aws_config_delivery_channel")
+# Control Tower's own buckets in the sample's log-archive account and home region.
+CONTROL_TOWER_LOG_BUCKETS = (
+    "aws-controltower-logs-222222222222-ap-northeast-1",
+    "aws-controltower-s3-access-logs-222222222222-ap-northeast-1",
+)
 CONTROL_TOWER_ONLY = (
     "aws_controltower_landing_zone",
     "aws_controltower_control",
@@ -288,7 +293,7 @@ def test_control_tower_guards_its_own_log_buckets(variants: dict[str, Any]) -> N
     estate, stacks = variants["control-tower"]
     policies = {p["name"]: p for p in resources(stacks["organization"], "aws_organizations_policy").values()}
     content = policies["log-protection"]["content"]
-    for bucket in (estate.log_bucket, *g.control_tower_log_buckets("222222222222", "ap-northeast-1")):
+    for bucket in (estate.log_bucket, *CONTROL_TOWER_LOG_BUCKETS):
         assert f"arn:aws:s3:::{bucket}/*" in content
 
 
@@ -328,5 +333,5 @@ def test_review_checks_pass_on_the_control_tower_variant(variants: dict[str, Any
     assert [r for r in results if not r.passed] == []
     addresses = {r.address for r in results}
     assert "aws_controltower_control.control_region_deny__ou_workloads" in addresses
-    ct_logs, ct_access_logs = g.control_tower_log_buckets("222222222222", "ap-northeast-1")
+    ct_logs, ct_access_logs = CONTROL_TOWER_LOG_BUCKETS
     assert {f"log-bucket/{ct_logs}", f"log-bucket/{ct_access_logs}"} <= addresses

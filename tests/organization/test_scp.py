@@ -268,7 +268,7 @@ def test_evaluation_table(name: str, sample_estate: Estate) -> None:
 def test_control_tower_log_buckets_are_protected_too(edge_estates: dict[str, Estate]) -> None:
     estate = edge_estates["control-tower"]
     scp = render_scp("log-protection", g.scp_context(estate))
-    ct_logs, _ = g.control_tower_log_buckets("222222222222", "ap-northeast-1")
+    ct_logs = "aws-controltower-logs-222222222222-ap-northeast-1"  # the sample's log-archive account
     cases: list[Case] = [
         ("s3:DeleteObject", f"arn:aws:s3:::{ct_logs}/o/AWSLogs/x", "ap-northeast-1", DEVELOPER, DENY),
         ("s3:PutBucketPolicy", f"arn:aws:s3:::{ct_logs}", "ap-northeast-1", DEVELOPER, DENY),

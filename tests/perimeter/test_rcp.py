@@ -16,7 +16,6 @@ import pytest
 from modules.config import Estate
 from modules.core.policy_eval import Decision, PolicyError, Request, matching_statements
 from modules.core.rcp_eval import RCP_FULL_AWS_ACCESS, evaluate_rcps, evaluate_with_rcps, validate_rcp
-from modules.log_archive.construct import key_alias_name
 from modules.organization import rcp as r
 from tests.support import load_variant
 
@@ -158,7 +157,7 @@ def _key_aliases(estate: Estate, resource: str) -> dict[str, Any]:
     """A KMS request carries the key's aliases; the log key's is the log archive alias."""
     if ":kms:" not in resource:
         return {}
-    alias = key_alias_name(estate.organization.name) if ":222222222222:" in resource else "alias/app"
+    alias = estate.log_key_alias if ":222222222222:" in resource else "alias/app"
     return {"kms:ResourceAliases": [alias]}
 
 
@@ -223,10 +222,6 @@ def test_rendered_documents_fit_aws_limits_with_the_longest_org_id(sample_estate
         assert rendered.size <= r.MAX_RCP_CHARS, name
         assert 0 < len(rendered.description) <= 512, name
         assert rendered.content("${TOKEN}").count("${TOKEN}") == rendered.text.count(r.ORG_ID_STAND_IN)
-
-
-def test_log_key_alias_follows_the_log_archive_module(sample_estate: Estate) -> None:
-    assert r.log_key_alias(sample_estate.organization.name) == key_alias_name(sample_estate.organization.name)
 
 
 def test_readme_has_one_line_per_template() -> None:
