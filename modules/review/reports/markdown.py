@@ -16,6 +16,7 @@ from modules.review.verdict import Review
 
 MAX_CHARS = 60_000  # margin under GitHub's 65,536 for the workflow's own header
 DESTRUCTIVE_CHARS = 40_000  # resource names in "What this change does"; beyond, counts per type
+ORIGINS_SHOWN = 5  # distinct YAML keys per row of "What this change does"; report.json has all
 ROW_CAPS: tuple[int | None, ...] = (None, 200, 50, 15, 5, 0)
 ICONS = {
     "pass": "✅",
@@ -120,7 +121,7 @@ def _destructive(review: Review, cap: int | None) -> str:
                 _resources(changes, by_name=by_name),
                 ", ".join(sorted({f"`{path}`" for change in changes for path in change.replace_paths}))
                 or "—",
-                review.config_files.get(stack, ""),
+                _origins(changes) or review.config_files.get(stack, ""),
             ]
         )
     for stack in review.removed_stacks:
@@ -131,6 +132,14 @@ def _destructive(review: Review, cap: int | None) -> str:
     total = len(review.destructive)
     body = table(["Action", "Stack", "Resources", "Forces replacement", "Config"], rows, None)
     return f"### What this change does: {total} resource(s) destroyed, replaced or orphaned\n\n{body}"
+
+
+def _origins(changes: list[Change]) -> str:
+    """The YAML keys that caused these changes, where provenance found them; a reviewer edits
+    those lines, not the stack's file as a whole."""
+    origins = sorted({change.origin for change in changes if change.origin})
+    shown = ", ".join(origins[:ORIGINS_SHOWN])
+    return shown + (f" (+{len(origins) - ORIGINS_SHOWN} more in report.json)" if len(origins) > ORIGINS_SHOWN else "")
 
 
 def _resources(changes: list[Change], *, by_name: bool) -> str:
