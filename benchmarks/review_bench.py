@@ -141,7 +141,8 @@ def base_aware(scratch: Path, big: Path) -> bool:
 
 def prime_shared_plugin_cache(scratch: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from modules.review.terraform import Terraform, find_mirror, prime_plugin_cache, write_cli_config
+    from modules.review.plugin_cache import prime_plugin_cache
+    from modules.review.terraform_cli import Terraform, find_mirror, write_cli_config
 
     prime_plugin_cache(Terraform(write_cli_config(scratch, find_mirror())), scratch)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modules.core.errors import ConfigError
+from modules.review.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_ENVIRONMENTS = Path("environments")
 
 
@@ -102,7 +102,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from modules import synth
     from modules.review.command import review
-    from modules.review.terraform import ToolError
+    from modules.review.errors import ToolError
 
     synthesize = _child_synthesis(args)
 
@@ -120,7 +120,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _child_synthesis(args: argparse.Namespace) -> Callable[[Estate, Path, str | None], list[str]]:
     from modules import synth
-    from modules.review.terraform import ToolError
+    from modules.review.errors import ToolError
 
     def synthesize(estate: Estate, out: Path, env: str | None) -> list[str]:
         # In a child process: the plans that follow get the bindings' memory back.
@@ -153,7 +153,8 @@ def _check_emulator(endpoint: str | None) -> None:
 
 def cmd_tfrc(args: argparse.Namespace) -> int:
     """The Terraform CLI config the review uses, for the cdktf CLI and plain terraform."""
-    from modules.review.terraform import ToolError, provider_source, write_cli_config
+    from modules.review.errors import ToolError
+    from modules.review.terraform_cli import provider_source, write_cli_config
 
     try:
         config = write_cli_config(args.out, provider_source())

@@ -39,7 +39,7 @@ def sample_stacks(sample_synth_dir: Path) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="session")
 def sample_plans(sample_synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """stack name -> StackPlan: offline `terraform plan` of every synthesized sample stack."""
-    from modules.review.terraform import plan_stacks
+    from modules.review.planning import plan_stacks
 
     root = tmp_path_factory.mktemp("plans")
     stacks = sorted(path.name for path in (sample_synth_dir / "stacks").iterdir())

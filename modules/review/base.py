@@ -24,13 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from modules.review import prior_state
-from modules.review.plan_cache import PLAN_CODE, PlanCache
-from modules.review.terraform import Terraform, ToolError, plan_stacks, protected_addresses
+from modules.review.content_cache import ContentCache, code_digest
+from modules.review.errors import ToolError
+from modules.review.planning import plan_stacks, store_plan
+from modules.review.terraform_cli import Terraform
+from modules.targets.offline import protected_addresses
 
 # A plan against the state made from the previous plan settles one more level of references
 # (bucket -> policy naming its ARN -> ...); the sample settles in at most 5 plans.
 MAX_PASSES = 8
-BASE_CODE = (Path(__file__), Path(prior_state.__file__))
+# The code that makes a base's states, with everything it imports (the planning code included).
+BASE_CODE = (__name__,)
 MANIFEST = "manifest.json"
 KEEP_BASES = 4  # base entries kept in the cache (newest first): a few open pull requests' bases
 AUTO = "auto"
@@ -119,9 +123,7 @@ def export(repo: Path, commit: str, target: Path) -> None:
 
 
 def cache_key(tree: str, tools: str) -> str:
-    digest = hashlib.sha256(f"{tree}\0{tools}".encode())
-    for source in (*PLAN_CODE, *BASE_CODE):
-        digest.update(source.read_bytes())
+    digest = hashlib.sha256(f"{tree}\0{tools}\0{code_digest(BASE_CODE)}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -142,7 +144,7 @@ def prepare_base(
     synthesize: Synthesize,
     schemas: Callable[[], prior_state.Schemas],
     note: Note = lambda _: None,
-    plans: PlanCache | None = None,
+    plans: ContentCache | None = None,
 ) -> BaseSide:
     """The base's settled states, from the cache or made now. With `plans`, each stack's last
     (settled) plan is stored there too: it is the head's plan of every stack the change leaves
@@ -179,7 +181,6 @@ def prepare_base(
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     staging.replace(entry)
-    _prune(entry.parent)
     return _load(entry, request.ref, commit, reused=False)
 
 
@@ -191,7 +192,7 @@ def _settle(
     stacks: list[str],
     states: Path,
     note: Note,
-    cache: PlanCache | None,
+    cache: ContentCache | None,
 ) -> int:
     """Plan, make states, plan again against them until nothing changes. Returns the passes."""
     pending = list(stacks)
@@ -216,7 +217,7 @@ def _settle(
             state_file = states / f"{plan.name}.tfstate"
             if state_file.is_file() and prior_state.settled(data):
                 if cache is not None:
-                    cache.store(plan.directory, plan.plan_json)
+                    store_plan(cache, plan.directory, plan.plan_json)
                 continue
             previous = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else None
             state = prior_state.state_from_plan(
@@ -261,8 +262,10 @@ def _touch(entry: Path) -> None:
     os.utime(entry)
 
 
-def _prune(folder: Path) -> None:
-    """Keep the newest KEEP_BASES entries: bases of older merges are not asked for again."""
+def prune_bases(cache_dir: Path) -> None:
+    """Keep the newest KEEP_BASES base entries under `cache_dir`: bases of older merges are not
+    asked for again. The review (modules/review/pipeline.py) decides when: after a new entry."""
+    folder = cache_dir / "base"
     for path in folder.glob(".staging-*"):  # left by a review that was killed while it ran
         shutil.rmtree(path, ignore_errors=True)
     entries = sorted(

@@ -6,8 +6,9 @@ report, zero checks run or a stack with no result is therefore a tool failure, n
 
 checkov scans files one after another on one core, so the plans are split between a few checkov
 processes run side by side (a check reads one plan file: results do not depend on which files
-are scanned together; tests/review/test_checkov.py proves it on the sample). With a cache, a
-plan checkov has already scanned (same bytes, same checkov) is not scanned again.
+are scanned together; tests/review/test_checkov.py proves it on the sample). With a cache
+(`checkov_cache`), a plan checkov has already scanned (same bytes, same checkov) is not scanned
+again; which entries a review keeps is the pipeline's decision.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from modules.review.file_cache import FileCache
+from modules.review.content_cache import ContentCache
+from modules.review.errors import ToolError
 from modules.review.model import Result
-from modules.review.terraform import ToolError
 
 CHECKOV_VERSION = "3.3.30"
 CHECKOV_ENV = "LZ_CHECKOV"
@@ -67,48 +68,39 @@ def stage_plans(plans: Mapping[str, Path], scan_dir: Path) -> None:
         shutil.copyfile(plan_json, scan_dir / f"{stack}.json")
 
 
-class CheckovCache:
-    """checkov's results for one stack's plan, keyed by the plan's bytes and the checkov used."""
+def checkov_cache(directory: Path, command: list[str]) -> ContentCache:
+    """checkov's results per stack's plan, keyed by the plan's bytes and the checkov used."""
+    identity = hashlib.sha256(json.dumps([CHECKOV_VERSION, *command]).encode())
+    executable = shutil.which(command[0]) if command else None
+    if executable is not None:  # a checkov installed anew (e.g. behind $LZ_CHECKOV) is new
+        stat = Path(executable).stat()
+        identity.update(f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return ContentCache(directory, identity.hexdigest())
 
-    def __init__(self, directory: Path, command: list[str]) -> None:
-        self.files = FileCache(directory)
-        identity = hashlib.sha256(json.dumps([CHECKOV_VERSION, *command]).encode())
-        executable = shutil.which(command[0]) if command else None
-        if executable is not None:  # a checkov installed anew (e.g. behind $LZ_CHECKOV) is new
-            stat = Path(executable).stat()
-            identity.update(f"{executable}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-        self.identity = identity.hexdigest()
 
-    def key(self, stack: str, plan_json: Path) -> str:
-        digest = hashlib.sha256(f"{self.identity}\0{stack}\0".encode())
-        digest.update(plan_json.read_bytes())
-        return digest.hexdigest()
+def _restore(cache: ContentCache, stack: str, plan_json: Path) -> dict[str, Any] | None:
+    entry = cache.get(stack, [(stack, plan_json.read_bytes())])
+    if entry is None:
+        return None
+    try:
+        section = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # unreadable (edited by hand?): scan the plan again
+    return section if isinstance(section, dict) else None
 
-    def restore(self, stack: str, plan_json: Path) -> dict[str, Any] | None:
-        entry = self.files.get(self.key(stack, plan_json))
-        if entry is None:
-            return None
-        try:
-            section = json.loads(entry.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # unreadable (edited by hand?): scan the plan again
-        return section if isinstance(section, dict) else None
 
-    def store(self, stack: str, plan_json: Path, section: dict[str, Any]) -> None:
-        self.files.put(self.key(stack, plan_json), json.dumps(section).encode())
-
-    def keep_only_used(self) -> None:
-        self.files.keep_only_used()
+def _store(cache: ContentCache, stack: str, plan_json: Path, section: dict[str, Any]) -> None:
+    cache.put(stack, [(stack, plan_json.read_bytes())], json.dumps(section).encode())
 
 
 def run_checkov(
-    plans: Mapping[str, Path], work_dir: Path, *, workers: int = 2, cache: CheckovCache | None = None
+    plans: Mapping[str, Path], work_dir: Path, *, workers: int = 2, cache: ContentCache | None = None
 ) -> CheckovRun:
     """Scan every stack's plan (split between `workers` checkov processes); parse and vet the
     reports. With `cache`, plans scanned before are taken from it and only the others scanned."""
     checkov = checkov_command()
     shutil.rmtree(work_dir, ignore_errors=True)
-    cached = {stack: cache.restore(stack, path) for stack, path in plans.items()} if cache else {}
+    cached = {stack: _restore(cache, stack, path) for stack, path in plans.items()} if cache else {}
     reused = {stack: section for stack, section in cached.items() if section is not None}
     to_scan = {stack: path for stack, path in plans.items() if stack not in reused}
     shards = split_evenly(to_scan, workers)
@@ -120,8 +112,7 @@ def run_checkov(
     run = parse_report([*sections, *reused.values()], expected_stacks=set(plans))
     if cache is not None:
         for stack, section in _stack_sections(sections, to_scan).items():
-            cache.store(stack, to_scan[stack], section)
-        cache.keep_only_used()
+            _store(cache, stack, to_scan[stack], section)
     return dataclasses.replace(run, reused=tuple(sorted(reused)))
 
 

@@ -11,14 +11,13 @@ import sys
 
 from modules.core.errors import ConfigError
 from modules.review.checks import CheckLoadError
+from modules.review.errors import EXIT_BAD_INPUT, ToolError
 from modules.review.model import SEVERITIES, Result
 from modules.review.pipeline import Options, Synthesize, SynthesizeBase, run_review
 from modules.review.progress import progress
 from modules.review.reports import FILES, write_not_completed, write_reports
-from modules.review.terraform import ToolError
 from modules.review.verdict import Review
 
-EXIT_TOOL = 2
 SHOWN = 25
 
 
@@ -44,7 +43,7 @@ def review(args: argparse.Namespace, synthesize: Synthesize, synthesize_base: Sy
         print(f"error: {error}", file=sys.stderr)
         print("review not completed (exit 2): fix the tool or input above, then rerun", file=sys.stderr)
         write_not_completed(options.out, str(error))
-        return EXIT_TOOL
+        return EXIT_BAD_INPUT
     except ConfigError as error:
         write_not_completed(options.out, "\n".join(str(issue) for issue in error.issues))
         raise
@@ -66,7 +65,7 @@ def drift(args: argparse.Namespace, synthesize: Synthesize) -> int:
         print(f"error: {error}", file=sys.stderr)
         print("drift check not completed (exit 2): fix the tool or access above, then rerun", file=sys.stderr)
         write_not_completed(options.out, str(error))
-        return EXIT_TOOL
+        return EXIT_BAD_INPUT
     written = write_reports(verdict, options.out)
     for result in verdict.failed:
         print(f"DRIFT{_line(result)}")

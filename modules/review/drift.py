@@ -18,11 +18,12 @@ from typing import Any
 from modules.config import Estate, load_estate
 from modules.config.topology import require_environment, topology
 from modules.review.change_safety import plan_changes
+from modules.review.errors import ToolError
 from modules.review.live import plan_live
 from modules.review.model import Result, StackView
 from modules.review.pipeline import LIVE_STATE, Synthesize
 from modules.review.progress import Progress
-from modules.review.terraform import StackPlan, Terraform, ToolError, provider_source, write_cli_config
+from modules.review.terraform_cli import StackPlan, Terraform, provider_source, write_cli_config
 from modules.review.verdict import Review
 
 DRIFT_ID = "LZ_DRIFT_001"

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from modules.review.errors import ToolError
 from modules.review.model import StackView
-from modules.review.terraform import Terraform, ToolError, find_mirror, offline_copy, write_cli_config
+from modules.review.terraform_cli import Terraform, find_mirror, write_cli_config
+from modules.targets.offline import offline_copy
 
 DEFAULT_ROOT = Path("policies/checks/fixtures")
 CONFIG_SUFFIX, PLAN_SUFFIX = ".tf.json", ".plan.json"

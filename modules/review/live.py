@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from modules.review.terraform import StackPlan, Terraform, drop_prevent_destroy
+from modules.review.terraform_cli import StackPlan, Terraform
+from modules.targets.offline import drop_prevent_destroy
 
 
 def live_copy(synthesized: dict[str, Any], stack_dir: Path, *, role_name: str | None) -> dict[str, Any]:

@@ -4,6 +4,10 @@ Everything cheap and everything that can say "bad input" runs before the expensi
 policy files, check files, terraform, the provider mirror and checkov are all looked at before
 the bindings are imported. Synthesis is passed in (the CLI owns the cdktf import), so this
 package never imports cdktf.
+
+The pipeline owns the caches' lifecycle: planning and checkov read and fill them, and after each
+step the review drops the entries it did not use, of the stacks it reviewed only (`_evict`), so a
+review of one environment keeps every other environment's entries.
 """
 
 from __future__ import annotations
@@ -23,7 +27,15 @@ from modules.config import Estate, load_estate
 from modules.config.topology import ROLE_STACKS, require_environment, topology
 from modules.core.errors import ConfigIssue, display_path
 from modules.review import prior_state
-from modules.review.base import AUTO, BaseRequest, BaseSide, auto_base, prepare_base, repository_root
+from modules.review.base import (
+    AUTO,
+    BaseRequest,
+    BaseSide,
+    auto_base,
+    prepare_base,
+    prune_bases,
+    repository_root,
+)
 from modules.review.change_safety import CHECK_IDS as CHANGE_CHECK_IDS
 from modules.review.change_safety import (
     Change,
@@ -33,30 +45,22 @@ from modules.review.change_safety import (
     orphaned,
     plan_changes,
 )
-from modules.review.checkov import CheckovCache, CheckovRun, checkov_command, run_checkov
+from modules.review.checkov import CheckovRun, checkov_cache, checkov_command, run_checkov
 from modules.review.checks import Check, CheckContext, load_checks, run_checks
 from modules.review.compliance import Baseline, consistency_issues, evaluate, load_baseline
+from modules.review.content_cache import ContentCache
+from modules.review.errors import ToolError
 from modules.review.live import plan_live
 from modules.review.model import StackView
-from modules.review.plan_cache import PlanCache
+from modules.review.planning import plan_cache, plan_stacks, provider_schemas, tool_identity
+from modules.review.plugin_cache import prime_plugin_cache
 from modules.review.progress import Progress
 from modules.review.provenance import config_origin, key_origin, replacement_origin
 from modules.review.reports.access import access_report
 from modules.review.suppressions import Suppressions, load_suppressions
-from modules.review.terraform import (
-    StackPlan,
-    Terraform,
-    ToolError,
-    missing_providers,
-    plan_stacks,
-    prime_plugin_cache,
-    protected_addresses,
-    provider_schemas,
-    provider_source,
-    tool_identity,
-    write_cli_config,
-)
+from modules.review.terraform_cli import StackPlan, Terraform, provider_source, write_cli_config
 from modules.review.verdict import Review
+from modules.targets.offline import missing_providers, protected_addresses
 
 Synthesize = Callable[[Estate, Path, str | None], list[str]]
 # (config dir, out, env, code checkout) -> stacks: synthesizes a base with the base's own code.
@@ -145,7 +149,7 @@ def run_review(
         primed.result()
     tools = tool_identity(terraform, build)
     cache_root = options.plan_cache or options.out / "plan-cache"
-    cache = PlanCache(options.plan_cache / "plans", tools) if options.plan_cache else None
+    cache = plan_cache(options.plan_cache / "plans", tools) if options.plan_cache else None
     prior = (
         Prior(options.state_dir, f"recorded state in `{options.state_dir}`") if options.state_dir else None
     )
@@ -168,6 +172,8 @@ def run_review(
                 progress.note,
                 cache,
             )
+            if not side.reused:
+                prune_bases(request.cache_dir)
             progress.note(f"prior state: {side.describe()}")
         prior = Prior(side.states, side.describe(), side)
     prior = prior or Prior(None, NO_PRIOR_STATE)
@@ -177,18 +183,19 @@ def run_review(
         progress, timings, "plan", f"plan {len(stacks)} stack(s) {'live' if options.live else 'offline'}"
     ):
         plans = _plan(options, stacks, build, prior, terraform, progress, cache)
+        if not options.live:  # a live review plans without the cache: nothing to judge it by
+            _evict(cache, options, stacks)
         _require_plans(plans, estate, options.out / "synth")
     views = _stack_views(options.out / "synth", plans)
-    checkov_cache = (
-        CheckovCache(options.plan_cache / "checkov", checkov_command()) if options.plan_cache else None
-    )
+    scanned = checkov_cache(options.plan_cache / "checkov", checkov_command()) if options.plan_cache else None
     with _timed(progress, timings, "checkov", "checkov on the plans"):
         checkov = run_checkov(
             {plan.name: _plan_path(plan) for plan in plans},
             options.out / "checkov",
             workers=options.workers,
-            cache=checkov_cache,
+            cache=scanned,
         )
+        _evict(scanned, options, stacks)
         reused = f", {len(checkov.reused)} unchanged plan(s) from the cache" if checkov.reused else ""
         progress.note(f"checkov {checkov.version}: {checkov.checks_run} check results{reused}")
     with _timed(
@@ -211,7 +218,7 @@ def _plan(
     prior: Prior,
     terraform: Terraform,
     progress: Progress,
-    cache: PlanCache | None,
+    cache: ContentCache | None,
 ) -> list[StackPlan]:
     if options.live:
         return plan_live(
@@ -234,6 +241,13 @@ def _plan(
         on_done=lambda plan: progress.note(_plan_line(plan)),
         cache=cache,
     )
+
+
+def _evict(cache: ContentCache | None, options: Options, stacks: list[str]) -> None:
+    """Drop what this review did not use: everywhere after a whole review, only in the stacks it
+    reviewed after an `--env` one (the other environments' entries are still current)."""
+    if cache is not None:
+        cache.evict_unused(None if options.env is None else stacks)
 
 
 def _base_ref(options: Options) -> str | None:

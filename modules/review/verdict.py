@@ -9,9 +9,8 @@ from typing import Any
 from modules.core.errors import ConfigIssue
 from modules.review.change_safety import Change
 from modules.review.compliance import Row
+from modules.review.errors import EXIT_FINDINGS, EXIT_OK
 from modules.review.model import Result
-
-EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
 @dataclass

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from modules.core.provider_enums import DATA_FILE
-from modules.review.terraform import PROVIDER, PROVIDER_VERSION, Terraform, find_mirror, write_cli_config
+from modules.review.plugin_cache import PROVIDER, PROVIDER_VERSION
+from modules.review.terraform_cli import Terraform, find_mirror, write_cli_config
 
 BAD = "not-a-value"
 # resource type -> (attribute path as validate reports it, the resource's body with the probe in it)

@@ -11,7 +11,8 @@ from modules.core.types import MIN_RETENTION_DAYS, retention_values
 from modules.log_archive.config import LogArchiveConfig
 from modules.network.config import NetworkConfig
 from modules.patching.config import OperatingSystem
-from modules.review.terraform import PROVIDER_VERSION, ToolError
+from modules.review.errors import ToolError
+from modules.review.plugin_cache import PROVIDER_VERSION
 
 
 def test_data_file_is_for_the_pinned_provider() -> None:

@@ -25,7 +25,7 @@ import boto3
 import yaml
 
 from modules.deployment.emulator import drop_values, ignore_changes, prune
-from modules.review.terraform import Terraform, find_mirror, write_cli_config
+from modules.review.terraform_cli import Terraform, find_mirror, write_cli_config
 
 EXCLUSIONS_FILE = Path(__file__).with_name("exclusions.yaml")
 REGION = "ap-northeast-1"

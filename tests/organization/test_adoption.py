@@ -6,7 +6,7 @@ import datetime as dt
 
 from modules.review.change_safety import Change, load_change_safety, plan_changes
 from modules.review.model import StackView
-from modules.review.terraform import offline_copy
+from modules.targets.offline import offline_copy
 from tests.support import ROOT
 
 SYNTHESIZED = {

@@ -9,14 +9,9 @@ from typing import Any
 import pytest
 
 from modules.review import batch
-from modules.review.terraform import (
-    Terraform,
-    find_mirror,
-    plan_together,
-    prepare_plan_dir,
-    prime_plugin_cache,
-    write_cli_config,
-)
+from modules.review.planning import plan_together, prepare_plan_dir
+from modules.review.plugin_cache import prime_plugin_cache
+from modules.review.terraform_cli import Terraform, find_mirror, write_cli_config
 
 ORPHAN_STATE: dict[str, Any] = {
     "version": 4,

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from modules.review.checkov import CheckovCache, parse_report, run_checkov, split_evenly
-from modules.review.terraform import ToolError
+from modules.review.checkov import checkov_cache, parse_report, run_checkov, split_evenly
+from modules.review.content_cache import ContentCache
+from modules.review.errors import ToolError
 from tests.support import ROOT
 
 FIXTURES = ROOT / "policies" / "checks" / "fixtures"
@@ -168,8 +169,9 @@ def test_only_plans_that_changed_are_scanned_again(monkeypatch: pytest.MonkeyPat
 
     def review() -> tuple[list[str], set[str], tuple[str, ...]]:
         log.write_text("")
-        cache = CheckovCache(tmp_path / "cache", [str(fake)])
+        cache = checkov_cache(tmp_path / "cache", [str(fake)])
         run = run_checkov(plans, tmp_path / "work", workers=2, cache=cache)
+        cache.evict_unused()  # what the pipeline does after a review
         return sorted(log.read_text().split()), {r.key for r in run.results}, run.reused
 
     everything = {"prod:x.y", "stg:x.y", "dev:x.y"}
@@ -177,8 +179,8 @@ def test_only_plans_that_changed_are_scanned_again(monkeypatch: pytest.MonkeyPat
     assert review() == ([], everything, ("dev", "prod", "stg"))
     plans["stg"].write_text(json.dumps({"stack": "stg", "changed": True}))
     assert review() == (["stg.json"], everything, ("dev", "prod"))
-    assert len(list((tmp_path / "cache").iterdir())) == 3  # the old stg entry is gone
-    for entry in (tmp_path / "cache").iterdir():
+    assert len(list((tmp_path / "cache").glob("*/*.json"))) == 3  # the old stg entry is gone
+    for entry in (tmp_path / "cache").glob("*/*.json"):
         entry.write_text("{not json")  # a damaged cache is a miss, never a crash
     assert review() == (["dev.json", "prod.json", "stg.json"], everything, ())
 
@@ -194,13 +196,13 @@ def test_split_and_cached_scans_give_exactly_the_results_of_one_run(
     plans = {name: plan.plan_json for name, plan in sample_plans.items()}
 
     def outcome(
-        workers: int, cache: CheckovCache | None = None
+        workers: int, cache: ContentCache | None = None
     ) -> tuple[list[tuple[str, str, bool, str]], int]:
         run = run_checkov(plans, tmp_path / f"work-{workers}", workers=workers, cache=cache)
         return sorted((r.key, r.check_id, r.passed, r.message) for r in run.results), len(run.reused)
 
     together, _ = outcome(1)
     assert {key.split(":")[0] for key, *_ in together} == set(plans)
-    cache = CheckovCache(tmp_path / "cache", ["uvx", "--from", "checkov==3.3.30", "checkov"])
+    cache = checkov_cache(tmp_path / "cache", ["uvx", "--from", "checkov==3.3.30", "checkov"])
     assert outcome(3, cache) == (together, 0)
     assert outcome(3, cache) == (together, len(plans))

@@ -6,9 +6,10 @@ Synthesis reuses the session's synthesized sample (one bindings import per test 
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -208,7 +209,10 @@ def test_missing_tools_are_named_before_synthesis(
     code = run(["--dir", str(SAMPLE), "--out", str(tmp_path / "out")], monkeypatch, must_not_synthesize)
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
-    assert os.environ.get("PATH")  # monkeypatch restores PATH afterwards
+    # No stale verdict stands: the report says the review did not complete, and why.
+    written = report(tmp_path / "out")
+    assert (written["verdict"], written["exit_code"]) == ("not completed", 2)
+    assert message in written["error"]
 
 
 def test_synthesis_runs_in_a_child_process_and_its_failure_is_reported(tmp_path: Path) -> None:
@@ -249,3 +253,80 @@ def test_a_failed_synthesis_is_a_tool_failure(
     code = run(["--dir", str(SAMPLE), "--out", str(tmp_path / "out")], monkeypatch, failing)
     err = capsys.readouterr().err
     assert code == 2 and "synthesis failed:" in err and "construct exploded" in err
+
+
+FAKE_CHECKOV = """#!{python}
+import json, pathlib, sys
+args = sys.argv[1:]
+scan = pathlib.Path(args[args.index("--directory") + 1])
+out = pathlib.Path(args[args.index("--output-file-path") + 1])
+passed = [{{"check_id": "CKV_FAKE_1", "file_path": "/" + p.name, "resource": "x.y"}} for p in scan.iterdir()]
+out.mkdir(parents=True)
+report = {{"check_type": "terraform_plan", "results": {{"passed_checks": passed, "failed_checks": []}},
+          "summary": {{"checkov_version": "fake"}}}}
+(out / "results_json.json").write_text(json.dumps(report))
+"""
+EMPTY_PLAN = {"format_version": "1.2", "planned_values": {"root_module": {}}, "resource_changes": []}
+
+
+@pytest.mark.synth
+def test_a_review_of_one_environment_keeps_the_other_environments_cache_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_synth_dir: Path
+) -> None:
+    """Terraform and checkov are stand-ins here (an empty plan per stack): what is under test is
+    which plan and checkov entries the pipeline keeps after a whole review and an `--env` one."""
+    from modules.review.planning import prepare_plan_dir, restore_plan, store_plan
+    from modules.review.terraform_cli import StackPlan
+
+    def plan_stacks(synth_dir: Path, plan_root: Path, _: Path, stacks: list[str], **options: Any) -> Any:
+        results = []
+        for name in stacks:
+            directory = prepare_plan_dir(
+                synth_dir / "stacks" / name, plan_root, state_dir=options["state_dir"]
+            )
+            plan_json = restore_plan(options["cache"], directory)
+            if plan_json is None:
+                plan_json = directory / "plan.json"
+                made_from = hashlib.sha256((directory / "cdk.tf.json").read_bytes()).hexdigest()
+                plan_json.write_text(json.dumps({**EMPTY_PLAN, "made_from": made_from}))
+                store_plan(options["cache"], directory, plan_json)
+            results.append(StackPlan(name, directory, plan_json, None, 0.0))
+        return results
+
+    fake = tmp_path / "fake-checkov"
+    fake.write_text(FAKE_CHECKOV.format(python=sys.executable))
+    fake.chmod(0o755)
+    monkeypatch.setenv("LZ_CHECKOV", str(fake))
+    monkeypatch.setattr("modules.review.pipeline.plan_stacks", plan_stacks)
+    monkeypatch.setattr("modules.review.pipeline.prime_plugin_cache", lambda *_: None)
+    monkeypatch.setattr("modules.review.pipeline.tool_identity", lambda *_: "tools")
+    cache = tmp_path / "cache"
+
+    def entries() -> dict[str, list[str]]:
+        return {
+            f"{kind}/{stack.name}": sorted(entry.name for entry in stack.iterdir())
+            for kind in ("plans", "checkov")
+            for stack in sorted((cache / kind).iterdir())
+        }
+
+    def review(*extra: str, only: list[str] | None = None, edit: Edit | None = None) -> None:
+        state = tmp_path / "no-state"
+        args = ["--out", str(tmp_path / "out"), "--state-dir", str(state), "--plan-cache", str(cache)]
+        assert run([*args, *extra], monkeypatch, fake_synth(sample_synth_dir, only, edit)) in (0, 1)
+
+    review()
+    whole = entries()
+    stacks = {"organization", "log-archive", "security", "prod", "stg", "dev"}
+    assert {key.split("/")[1] for key in whole} == stacks
+
+    def change_dev(name: str, stack: dict[str, Any]) -> None:
+        if name == "dev":
+            stack.setdefault("locals", {})["changed"] = True
+
+    # What `lz synth --env dev` writes: the role stacks and dev (changed here), not prod or stg.
+    review("--env", "dev", only=["organization", "log-archive", "security", "dev"], edit=change_dev)
+    after = entries()
+    for kind in ("plans", "checkov"):
+        for stack in ("prod", "stg", "organization"):
+            assert after[f"{kind}/{stack}"] == whole[f"{kind}/{stack}"], (kind, stack)
+        assert len(after[f"{kind}/dev"]) == 1 and after[f"{kind}/dev"] != whole[f"{kind}/dev"]

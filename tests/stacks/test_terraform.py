@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from modules.review.terraform import Terraform, find_mirror, write_cli_config
+from modules.review.terraform_cli import Terraform, find_mirror, write_cli_config
 
 pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 
