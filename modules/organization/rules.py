@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding, unknown_reference
+from modules.core.rules import rule
 from modules.organization import guardrails as g
 from modules.organization.scp import (
     MAX_SCP_CHARS,
@@ -14,7 +15,6 @@ from modules.organization.scp import (
     available_scps,
     render_scp,
 )
-from modules.policy_catalog import estate as policy_catalog_estate
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
@@ -36,6 +36,7 @@ def _declared_by(source: str, loc: tuple[str, ...]) -> str:
     return f"environment '{source}'" if source != "organization" else f"{loc[-1]} (organization)"
 
 
+@rule("LZ_RULE_ORG_001")
 def accounts_are_unique(estate: Estate) -> Iterator[Finding]:
     """One id and one root e-mail per account. A clash is reported at every declaration: the one
     the user just edited is among them, whichever file it is in."""
@@ -58,7 +59,9 @@ def accounts_are_unique(estate: Estate) -> Iterator[Finding]:
                 yield Finding(source, (*loc, key), f"{label} {value} is also used by {others} ({expected})")
 
 
+@rule("LZ_RULE_ORG_003")
 def environments_reference_declared_ous(estate: Estate) -> Iterator[Finding]:
+    """Each environment's `organizational_unit` is an OU the organization declares."""
     known = estate.organization.ou_paths
     for name, env in estate.environments.items():
         if env.organizational_unit not in known:
@@ -67,7 +70,9 @@ def environments_reference_declared_ous(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_ORG_004")
 def ou_paths_are_unique(estate: Estate) -> Iterator[Finding]:
+    """OU paths are unique."""
     seen: set[str] = set()
     for path in estate.organization.ou_paths:
         if path in seen:
@@ -79,7 +84,9 @@ def ou_paths_are_unique(estate: Estate) -> Iterator[Finding]:
         seen.add(path)
 
 
+@rule("LZ_RULE_ORG_005")
 def regions_are_approved(estate: Estate) -> Iterator[Finding]:
+    """The home region and every environment's region are approved regions (SCP-2)."""
     organization = estate.organization
     approved = organization.approved_regions
     if organization.home_region not in approved:
@@ -99,7 +106,9 @@ def regions_are_approved(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_ORG_006")
 def security_ou_is_top_level(estate: Estate) -> Iterator[Finding]:
+    """The landing zone's security OU is a top-level OU."""
     organization = estate.organization
     security = organization.landing_zone.security_ou
     top_level = [unit.name for unit in organization.organizational_units]
@@ -119,7 +128,9 @@ def security_ou_is_top_level(estate: Estate) -> Iterator[Finding]:
         )
 
 
+@rule("LZ_RULE_ORG_007")
 def control_tower_has_core_account_ids(estate: Estate) -> Iterator[Finding]:
+    """In Control Tower mode the log-archive and audit accounts are given by id (CT created them)."""
     if not g.control_tower_mode(estate):
         return
     for key in ("log_archive", "audit"):
@@ -164,7 +175,9 @@ def _guardrail_problem(estate: Estate, target: g.Target, name: str, known: tuple
     return None
 
 
+@rule("LZ_RULE_ORG_008")
 def guardrail_attachments_resolve(estate: Estate) -> Iterator[Finding]:
+    """Every SCP attachment names an existing target and SCP template."""
     known = available_scps()
     for attachment in g.attachments(estate):
         problem = _target_problem(estate, attachment.target)
@@ -178,6 +191,7 @@ def guardrail_attachments_resolve(estate: Estate) -> Iterator[Finding]:
                 yield Finding("organization", loc, problem)
 
 
+@rule("LZ_RULE_ORG_009")
 def scps_per_target_within_limit(estate: Estate) -> Iterator[Finding]:
     """SCP-6: AWS refuses a sixth policy on a target; FullAWSAccess always takes one slot."""
     for attachment in g.attachments(estate):
@@ -192,6 +206,7 @@ def scps_per_target_within_limit(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_ORG_010")
 def scp_documents_within_limits(estate: Estate) -> Iterator[Finding]:
     """SCP-6: each rendered document is valid and at most 5,120 characters, as AWS counts them."""
     known = set(available_scps())
@@ -213,6 +228,7 @@ def scp_documents_within_limits(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_ORG_011")
 def member_accounts_are_guarded(estate: Estate) -> Iterator[Finding]:
     """Every member account ends up under each required guardrail (SCP-1..5, IAM-7 when on)."""
     required = list(g.REQUIRED_GUARDRAILS)
@@ -240,6 +256,7 @@ MAX_ROLE_NAME = 64
 LONGEST_ROLE_SUFFIX = "-vpc-flow-logs"
 
 
+@rule("LZ_RULE_ORG_002")
 def environment_role_names_fit(estate: Estate) -> Iterator[Finding]:
     """`<estate>-<env>-vpc-flow-logs` must be a valid IAM role name once both names are put in."""
     for name in estate.environments:
@@ -252,20 +269,3 @@ def environment_role_names_fit(estate: Estate) -> Iterator[Finding]:
                 f"{MAX_ROLE_NAME}: shorten this environment's name or the estate's, "
                 f"'{estate.organization.name}')",
             )
-
-
-CHECKS = (
-    accounts_are_unique,
-    environment_role_names_fit,
-    environments_reference_declared_ous,
-    ou_paths_are_unique,
-    regions_are_approved,
-    security_ou_is_top_level,
-    control_tower_has_core_account_ids,
-    guardrail_attachments_resolve,
-    scps_per_target_within_limit,
-    scp_documents_within_limits,
-    member_accounts_are_guarded,
-    # IAM grammar and AWS's catalog for every document of the estate (modules/policy_catalog).
-    *policy_catalog_estate.CHECKS,
-)

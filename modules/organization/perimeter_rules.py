@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding, unknown_reference
+from modules.core.rules import rule
 from modules.organization import declarative as d
 from modules.organization import guardrails as g
 from modules.organization import rcp as r
@@ -34,7 +35,9 @@ def _target_problem(estate: Estate, target: g.Target) -> str | None:
     return None
 
 
+@rule("LZ_RULE_PER_001")
 def rcp_attachments_resolve(estate: Estate) -> Iterator[Finding]:
+    """Every RCP attachment names an existing target and RCP template (ORG-6)."""
     known = list(r.available_rcps())
     for attachment in r.rcp_attachments(estate):
         problem = _target_problem(estate, attachment.target)
@@ -50,7 +53,9 @@ def rcp_attachments_resolve(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+@rule("LZ_RULE_PER_002")
 def rcps_per_target_within_limit(estate: Estate) -> Iterator[Finding]:
+    """No target carries more than 5 RCPs, RCPFullAWSAccess included (ORG-6)."""
     for attachment in r.rcp_attachments(estate):
         count = len(attachment.guardrails) + 1
         if count > r.MAX_RCPS_PER_TARGET:
@@ -63,7 +68,9 @@ def rcps_per_target_within_limit(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_PER_003")
 def rcp_documents_within_limits(estate: Estate) -> Iterator[Finding]:
+    """Each rendered RCP is valid and at most 5,120 characters, as AWS counts them (ORG-6)."""
     known = set(r.available_rcps())
     context = r.rcp_context(estate)
     for name in r.rcp_names(estate):
@@ -83,6 +90,7 @@ def rcp_documents_within_limits(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_PER_004")
 def member_accounts_inside_perimeter(estate: Estate) -> Iterator[Finding]:
     """ORG-6: with the perimeter on, every member account is under the data-perimeter RCPs."""
     if not r.rcps_enabled(estate):
@@ -107,7 +115,9 @@ def member_accounts_inside_perimeter(estate: Estate) -> Iterator[Finding]:
         )
 
 
+@rule("LZ_RULE_PER_005")
 def declarative_policies_resolve(estate: Estate) -> Iterator[Finding]:
+    """Declarative EC2 policy targets are declared OUs and the rendered policies fit AWS's limit (ORG-7)."""
     config = estate.organization.declarative_policies
     if not config.enabled:
         return
@@ -128,12 +138,3 @@ def declarative_policies_resolve(estate: Estate) -> Iterator[Finding]:
                 f"declarative policy '{policy.name}' renders to {policy.size} characters (expected at "
                 f"most {d.MAX_DECLARATIVE_CHARS})",
             )
-
-
-CHECKS = (
-    rcp_attachments_resolve,
-    rcps_per_target_within_limit,
-    rcp_documents_within_limits,
-    member_accounts_inside_perimeter,
-    declarative_policies_resolve,
-)

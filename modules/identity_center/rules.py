@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding, unknown_reference
+from modules.core.rules import rule
 from modules.identity_center.config import FIXED_JOB_ROLES, AccessGrant
 from modules.identity_center.permission_sets import (
     MAX_PERMISSION_SET_NAME,
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 MIN_ADMINISTRATORS = 2
 
 
+@rule("LZ_RULE_IDC_001")
 def job_role_catalog_is_complete(estate: Estate) -> Iterator[Finding]:
+    """The job role catalog defines every fixed job role and the Apps role the permission sets need."""
     catalog = estate.organization.identity_center.job_roles
     for role in (*FIXED_JOB_ROLES, "Apps"):
         if role not in catalog:
@@ -33,7 +36,9 @@ def job_role_catalog_is_complete(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_IDC_005")
 def groups_are_unique(estate: Estate) -> Iterator[Finding]:
+    """Identity Center group names and IDs are unique."""
     seen_names: set[str] = set()
     seen_ids: set[str] = set()
     for index, group in enumerate(estate.organization.identity_center.groups):
@@ -77,7 +82,9 @@ def grant_lists(estate: Estate) -> Iterator[GrantList]:
         )
 
 
+@rule("LZ_RULE_IDC_006")
 def access_references_resolve(estate: Estate) -> Iterator[Finding]:
+    """Every access grant names a declared group and a job role of the catalog."""
     groups = estate.organization.identity_center.groups
     known_groups = [group.name for group in groups]
     group_ids = {group.id for group in groups}
@@ -98,7 +105,9 @@ def access_references_resolve(estate: Estate) -> Iterator[Finding]:
                     )
 
 
+@rule("LZ_RULE_IDC_007")
 def applications_are_unique(estate: Estate) -> Iterator[Finding]:
+    """Application names are unique within an environment (each gets its own permission set)."""
     for name, env in estate.environments.items():
         seen: set[str] = set()
         for index, app in enumerate(env.applications):
@@ -115,6 +124,7 @@ def _people(count: int) -> str:
     return f"{count} person" if count == 1 else f"{count} people"
 
 
+@rule("LZ_RULE_IDC_008")
 def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
     """IAM-2: Administrators are held by at least two people in every environment account, and
     wherever a core account grants them.
@@ -161,6 +171,7 @@ def administrators_have_two_people(estate: Estate) -> Iterator[Finding]:
         )
 
 
+@rule("LZ_RULE_IDC_002")
 def permission_set_names_fit(estate: Estate) -> Iterator[Finding]:
     """`<App>Apps-<Stage>` must stay within Identity Center's 32-character permission set names."""
     for name, env in estate.environments.items():
@@ -175,6 +186,7 @@ def permission_set_names_fit(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+@rule("LZ_RULE_IDC_003")
 def grants_are_unique(estate: Estate) -> Iterator[Finding]:
     """The same group given the same role twice in one environment would be one assignment twice."""
     groups = estate.organization.identity_center.groups
@@ -193,6 +205,7 @@ def grants_are_unique(estate: Estate) -> Iterator[Finding]:
                 seen.add((group, role))
 
 
+@rule("LZ_RULE_IDC_004")
 def permission_set_policies_render(estate: Estate) -> Iterator[Finding]:
     """Every template in policies/permission_sets/ renders to a valid inline policy for this estate."""
     catalog = estate.organization.identity_center.job_roles
@@ -202,15 +215,3 @@ def permission_set_policies_render(estate: Estate) -> Iterator[Finding]:
         permission_sets(estate)
     except PermissionSetError as error:
         yield Finding("organization", ("identity_center", "job_roles"), str(error))
-
-
-CHECKS = (
-    job_role_catalog_is_complete,
-    permission_set_names_fit,
-    grants_are_unique,
-    permission_set_policies_render,
-    groups_are_unique,
-    access_references_resolve,
-    applications_are_unique,
-    administrators_have_two_people,
-)

@@ -9,6 +9,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding
+from modules.core.rules import rule
 from modules.network import endpoints
 from modules.network.config import SMALLEST_SUBNET_PREFIX, TIERS, ZONE_LETTERS
 
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
     from modules.config.models import Estate
 
 
+@rule("LZ_RULE_NET_001")
 def vpc_cidrs_do_not_overlap(estate: Estate) -> Iterator[Finding]:
+    """Environment VPCs never overlap (they must be routable to each other and on premises)."""
     networks = {name: ipaddress.IPv4Network(env.network.cidr) for name, env in estate.environments.items()}
     for (first, first_net), (second, second_net) in combinations(networks.items(), 2):
         if first_net.overlaps(second_net):
@@ -27,7 +30,9 @@ def vpc_cidrs_do_not_overlap(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_NET_002")
 def subnets_fit_the_vpc(estate: Estate) -> Iterator[Finding]:
+    """The VPC's CIDR is large enough for every tier's subnet in every availability zone."""
     for name, env in estate.environments.items():
         prefix = env.network.subnet_prefix()
         if prefix > SMALLEST_SUBNET_PREFIX:
@@ -40,7 +45,9 @@ def subnets_fit_the_vpc(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_NET_003")
 def production_nat_is_per_az(estate: Estate) -> Iterator[Finding]:
+    """Production has one NAT gateway per availability zone (NET-2)."""
     for name, env in estate.environments.items():
         if env.stage == "production" and env.nat_mode != "per_az":
             yield Finding(
@@ -51,7 +58,9 @@ def production_nat_is_per_az(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_NET_004")
 def availability_zones_fit_the_region(estate: Estate) -> Iterator[Finding]:
+    """Named availability zones exist in the environment's region and match `az_count`."""
     for name, env in estate.environments.items():
         network = env.network
         zones = network.zones(env.region)
@@ -79,6 +88,7 @@ def availability_zones_fit_the_region(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+@rule("LZ_RULE_NET_005")
 def interface_endpoints_exist(estate: Estate) -> Iterator[Finding]:
     """Every interface endpoint names a service AWS has, offered in the environment's region."""
     for name, env in estate.environments.items():
@@ -101,12 +111,3 @@ def interface_endpoints_exist(estate: Estate) -> Iterator[Finding]:
                     f"'{service}' is not offered in {env.region} (expected a service of that region; "
                     f"per {endpoints.source()})",
                 )
-
-
-CHECKS = (
-    vpc_cidrs_do_not_overlap,
-    subnets_fit_the_vpc,
-    production_nat_is_per_az,
-    availability_zones_fit_the_region,
-    interface_endpoints_exist,
-)

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from modules.alarms.table import alarm_rows
-from modules.aws_config.rules import managed_rules
+from modules.aws_config.managed_rules import managed_rules
 
 # DET-3's event classes, in the requirement's words.
 DET3_CLASSES = {

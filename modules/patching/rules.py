@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding
+from modules.core.rules import rule
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
 
 
+@rule("LZ_RULE_PAT_001")
 def staging_is_patched_before_production(estate: Estate) -> Iterator[Finding]:
+    """Staging receives patches no later than production (its approval delay is not longer)."""
     staging = {n: e for n, e in estate.environments.items() if e.stage == "staging"}
     for name, env in estate.environments.items():
         if env.stage != "production":
@@ -29,7 +32,9 @@ def staging_is_patched_before_production(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+@rule("LZ_RULE_PAT_002")
 def cutoff_is_inside_the_window(estate: Estate) -> Iterator[Finding]:
+    """The patch window's cutoff leaves time inside the window."""
     for name, env in estate.environments.items():
         patching = env.patching
         if patching.cutoff_hours >= patching.duration_hours:
@@ -39,6 +44,3 @@ def cutoff_is_inside_the_window(estate: Estate) -> Iterator[Finding]:
                 f"{patching.cutoff_hours} leaves no time in a {patching.duration_hours}-hour window "
                 "(expected cutoff_hours < duration_hours)",
             )
-
-
-CHECKS = (staging_is_patched_before_production, cutoff_is_inside_the_window)

@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding
+from modules.core.rules import rule
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
 
 
+@rule("LZ_RULE_LOG_001")
 def retention_only_tightens(estate: Estate) -> Iterator[Finding]:
+    """An environment may lengthen log retention, never shorten it below the estate's floor (LOG-3)."""
     floor = estate.organization.log_archive.retention_days
     for name, env in estate.environments.items():
         override = env.overrides.log_retention_days
@@ -24,6 +27,7 @@ def retention_only_tightens(estate: Estate) -> Iterator[Finding]:
             )
 
 
+@rule("LZ_RULE_LOG_002")
 def archive_transition_before_expiry(estate: Estate) -> Iterator[Finding]:
     """S3 rejects a lifecycle rule whose transition is not before its expiration."""
     log_archive = estate.organization.log_archive
@@ -56,6 +60,7 @@ def bucket_name_problem(name: str) -> str | None:
     return None
 
 
+@rule("LZ_RULE_LOG_003")
 def log_buckets_are_valid_names(estate: Estate) -> Iterator[Finding]:
     """The central log bucket's name as built: `<estate>-log-archive-<account id>-<home region>`."""
     organization = estate.organization
@@ -68,6 +73,3 @@ def log_buckets_are_valid_names(estate: Estate) -> Iterator[Finding]:
             else " (built from the estate name; shorten it or set log_archive.bucket_name)"
         )
         yield Finding("organization", loc, f"log bucket name '{estate.log_bucket}' {problem}{how}")
-
-
-CHECKS = (retention_only_tightens, archive_transition_before_expiry, log_buckets_are_valid_names)

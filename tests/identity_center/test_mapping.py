@@ -52,7 +52,7 @@ def test_assignments_resolve_groups_by_name_or_id(sample_estate: Estate) -> None
 
 
 def test_readme_table_is_current(sample_estate: Estate) -> None:
-    """On an intended change: `UPDATE_README=1 uv run pytest tests/identity/test_mapping.py`."""
+    """On an intended change: `UPDATE_README=1 uv run pytest tests/identity_center/test_mapping.py`."""
     text = README.read_text(encoding="utf-8")
     start, end = text.index(TABLE_BEGIN), text.index(TABLE_END) + len(TABLE_END) + 1
     expected = readme_section(sample_estate)

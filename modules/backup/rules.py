@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from modules.core.findings import Finding
+from modules.core.rules import rule
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
 
 
+@rule("LZ_RULE_BAK_001")
 def retention_fits_the_vault_lock(estate: Estate) -> Iterator[Finding]:
+    """Backup retention fits between the vault lock's minimum and maximum (else AWS refuses the plan)."""
     for name, env in estate.environments.items():
         lock = env.backup.vault_lock
         if lock is None:
@@ -36,7 +39,9 @@ def retention_fits_the_vault_lock(estate: Estate) -> Iterator[Finding]:
                 )
 
 
+@rule("LZ_RULE_BAK_002")
 def weekly_outlives_daily(estate: Estate) -> Iterator[Finding]:
+    """The weekly backup rule keeps its recovery points at least as long as the daily one."""
     for name, env in estate.environments.items():
         daily, weekly = env.backup.daily.retention_days, env.backup.weekly.retention_days
         if weekly < daily:
@@ -45,6 +50,3 @@ def weekly_outlives_daily(estate: Estate) -> Iterator[Finding]:
                 ("backup", "weekly", "retention_days"),
                 f"{weekly} is shorter than the daily rule's {daily} days (expected weekly >= daily)",
             )
-
-
-CHECKS = (retention_fits_the_vault_lock, weekly_outlives_daily)

@@ -1,4 +1,4 @@
-"""Identity checks of `lz validate`: each bad input is a positioned error (IAM-2/3)."""
+"""Identity rules of `lz validate`: each bad input is a positioned error (IAM-2/3)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from modules.config.semantics import all_rules
 from modules.core.errors import ConfigError
-from modules.identity_center import checks
+from modules.identity_center import rules
 from modules.identity_center.permission_sets import PermissionSetError
 from tests.support import load_variant
 
@@ -60,11 +61,13 @@ def test_broken_template_is_a_config_error(sample_estate: Any, monkeypatch: pyte
     def broken(estate: Any) -> Any:
         raise PermissionSetError("inline policy 'operators' is not valid JSON: x")
 
-    monkeypatch.setattr(checks, "permission_sets", broken)
-    (finding,) = checks.permission_set_policies_render(sample_estate)
+    monkeypatch.setattr(rules, "permission_sets", broken)
+    (finding,) = rules.permission_set_policies_render(sample_estate)
     assert finding.loc == ("identity_center", "job_roles")
     assert "operators" in finding.message
 
 
 def test_sample_has_no_identity_findings(sample_estate: Any) -> None:
-    assert [finding for check in checks.CHECKS for finding in check(sample_estate)] == []
+    mine = [rule for rule in all_rules() if rule.module == rules.__name__]
+    assert len(mine) == 8
+    assert [finding for rule in mine for finding in rule(sample_estate)] == []
