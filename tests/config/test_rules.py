@@ -71,3 +71,21 @@ def test_the_reference_lists_every_rule() -> None:
     reference = (ROOT / "docs" / "configuration.md").read_text()
     missing = [r.id for r in all_rules() if f"| {r.id} |" not in reference]
     assert missing == [], "run `uv run lz docs`: " + ", ".join(missing)
+
+
+# Rules no edit of the YAML alone can trigger, and where they are proven instead.
+NOT_REACHABLE_FROM_YAML = {
+    # a broken template in policies/permission_sets/: tests/identity_center/test_rules.py
+    "LZ_RULE_IDC_004",
+}
+
+
+def test_every_rule_has_a_bad_config_case_that_cites_it() -> None:
+    cited = {
+        rule_id
+        for expected in (ROOT / "tests" / "config" / "cases").glob("*/expected.txt")
+        for rule_id in re.findall(r"\[(LZ_RULE_[A-Z]{3}_\d{3})\]", expected.read_text(encoding="utf-8"))
+    }
+    uncited = sorted({r.id for r in all_rules()} - cited - NOT_REACHABLE_FROM_YAML)
+    assert uncited == [], "add a folder under tests/config/cases/ for: " + ", ".join(uncited)
+    assert NOT_REACHABLE_FROM_YAML.isdisjoint(cited), "reachable after all: remove it from the list"
