@@ -19,28 +19,12 @@ if TYPE_CHECKING:
     from modules.config.models import Estate
 
 
-def _target_problem(estate: Estate, target: g.Target) -> str | None:
-    if target.kind == "ou" and target.name not in estate.organization.ou_paths:
-        return unknown_reference("OU", target.name, estate.organization.ou_paths)
-    if target.kind == "ou" and target.name not in g.managed_ou_paths(estate):
-        return (
-            f"OU '{target.name}' is created and governed by Control Tower (expected Root or an OU "
-            "this estate manages)"
-        )
-    if target.kind == "account" and target.name == "management":
-        return "RCPs never apply to the management account (expected a member account)"
-    members = sorted(g.account_ou(estate))
-    if target.kind == "account" and target.name not in members:
-        return unknown_reference("member account", target.name, members)
-    return None
-
-
 @rule("LZ_RULE_PER_001")
 def rcp_attachments_resolve(estate: Estate) -> Iterator[Finding]:
     """Every RCP attachment names an existing target and RCP template (ORG-6)."""
     known = list(r.available_rcps())
     for attachment in r.rcp_attachments(estate):
-        problem = _target_problem(estate, attachment.target)
+        problem = g.target_problem(estate, attachment.target, "RCPs")
         if problem:
             yield Finding("organization", attachment.loc, problem)
             continue
@@ -122,7 +106,7 @@ def declarative_policies_resolve(estate: Estate) -> Iterator[Finding]:
     if not config.enabled:
         return
     for path in config.ous:
-        problem = _target_problem(estate, g.Target("ou", path))
+        problem = g.target_problem(estate, g.Target("ou", path), "Declarative policies")
         if problem:
             yield Finding("organization", (*d.LOC, "ous", path), problem)
     try:

@@ -143,22 +143,6 @@ def control_tower_has_core_account_ids(estate: Estate) -> Iterator[Finding]:
             )
 
 
-def _target_problem(estate: Estate, target: g.Target) -> str | None:
-    if target.kind == "ou" and target.name not in estate.organization.ou_paths:
-        return unknown_reference("OU", target.name, estate.organization.ou_paths)
-    if target.kind == "ou" and target.name not in g.managed_ou_paths(estate):
-        return (
-            f"OU '{target.name}' is created and governed by Control Tower (expected Root or an OU "
-            "this estate manages)"
-        )
-    if target.kind == "account" and target.name == "management":
-        return "SCPs never apply to the management account (expected a member account)"
-    members = sorted(g.account_ou(estate))
-    if target.kind == "account" and target.name not in members:
-        return unknown_reference("member account", target.name, members)
-    return None
-
-
 def _guardrail_problem(estate: Estate, target: g.Target, name: str, known: tuple[str, ...]) -> str | None:
     if name not in known:
         return unknown_reference("SCP template in policies/scp/", name, list(known))
@@ -180,7 +164,7 @@ def guardrail_attachments_resolve(estate: Estate) -> Iterator[Finding]:
     """Every SCP attachment names an existing target and SCP template."""
     known = available_scps()
     for attachment in g.attachments(estate):
-        problem = _target_problem(estate, attachment.target)
+        problem = g.target_problem(estate, attachment.target, "SCPs")
         if problem:
             yield Finding("organization", attachment.loc, problem)
             continue
