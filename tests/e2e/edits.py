@@ -1,8 +1,8 @@
-"""The emulator target: every AWS API call goes to a local AWS emulator (moto server on 127.0.0.1).
+"""What the emulator run changes in a stack before deploying it: test-tier edits, never production.
 
-It is chosen only explicitly — `lz synth --emulator URL`, or `LZ_EMULATOR_ENDPOINT` read by
-`main.py` for the cdktf CLI — and travels in the CDKTF App context, so a normal synth can never
-carry it. Pure data: no cdktf here.
+moto cannot serve everything the stacks declare; tests/e2e/exclusions.yaml lists what it cannot,
+each with its reason, and these functions apply that list to a synthesized (emulator-target)
+`cdk.tf.json`, returning what they removed or adjusted so the run can print it.
 """
 
 from __future__ import annotations
@@ -12,56 +12,6 @@ import re
 from collections.abc import Mapping, Sequence
 from fnmatch import fnmatch
 from typing import Any
-from urllib.parse import urlparse
-
-CONTEXT_KEY = "lz:emulator_endpoint"
-STATE_DIR_CONTEXT_KEY = "lz:state_dir"
-ENV_VAR = "LZ_EMULATOR_ENDPOINT"
-STATE_DIR_ENV_VAR = "LZ_STATE_DIR"
-DUMMY_CREDENTIALS = {"access_key": "emulator", "secret_key": "emulator"}
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
-
-# Provider `endpoints` keys of every service the stacks use; one emulator serves them all.
-SERVICES = (
-    "accessanalyzer",
-    "account",
-    "backup",
-    "budgets",
-    "ce",
-    "cloudtrail",
-    "cloudwatch",
-    "configservice",
-    "controltower",
-    "ec2",
-    "ecr",
-    "events",
-    "guardduty",
-    "iam",
-    "identitystore",
-    "inspector2",
-    "kms",
-    "logs",
-    "macie2",
-    "organizations",
-    "s3",
-    "s3control",
-    "securityhub",
-    "servicecatalog",
-    "sns",
-    "sqs",
-    "ssm",
-    "ssoadmin",
-    "sts",
-)
-
-
-def validate_endpoint(url: str) -> str:
-    """Only loopback: the emulator run must never send traffic anywhere else."""
-    parsed = urlparse(url)
-    if parsed.scheme != "http" or parsed.hostname not in LOOPBACK_HOSTS or parsed.port is None:
-        raise ValueError(f"emulator endpoint {url!r} must be http://127.0.0.1:<port> (loopback only)")
-    return url
-
 
 _REFERENCE = re.compile(r"\$\{(?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)")
 
