@@ -48,8 +48,8 @@ typecheck: install  ## mypy strict on modules/ and main.py
 
 # The edit loop: config and pure tests, no synthesis, no Terraform, no emulator (measured: ~510
 # tests, ~16 s, no provider bindings loaded). Left out besides the markers: tests/review (real
-# checkov, child synthesis) and tests/logging (synthesizes the sample).
-FAST := -m "not synth and not terraform and not e2e" --ignore=tests/review --ignore=tests/logging
+# checkov, child synthesis).
+FAST := -m "not synth and not terraform and not e2e" --ignore=tests/review
 fast: install  ## config and pure tests, no synth (~20 s): the edit loop
 	$(RUN) pytest $(FAST) -q $(PYTEST_ARGS)
 

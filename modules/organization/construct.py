@@ -85,10 +85,10 @@ def _address(resource: Resource, name: str) -> Resource:
     return resource
 
 
-Admin = TypeVar("Admin", bound=TerraformResource, covariant=True)
+Admin_co = TypeVar("Admin_co", bound=TerraformResource, covariant=True)
 
 
-class RegionalAdminAccount(Protocol[Admin]):
+class RegionalAdminAccount(Protocol[Admin_co]):
     """GuardDuty's and Security Hub's organization admin resources: one per region."""
 
     def __call__(
@@ -99,7 +99,7 @@ class RegionalAdminAccount(Protocol[Admin]):
         admin_account_id: str,
         provider: TerraformProvider,
         depends_on: list[ITerraformDependable],
-    ) -> Admin: ...
+    ) -> Admin_co: ...
 
 
 def delegate_per_region(

@@ -6,7 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support import load_variant, resources
+
+pytestmark = pytest.mark.synth
 
 
 def _control_tower(files: dict[str, dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ from modules.alarms.table import alarm_rows
 from modules.config import Estate
 from tests.support import resources
 
+pytestmark = pytest.mark.synth
 Stacks = dict[str, dict[str, Any]]
 FLOOR = 365
 
