@@ -21,18 +21,14 @@ def main() -> int:
     except ConfigError as error:
         print_config_error(error)
         return 2
-    from modules.deployment.emulator import ENV_VAR, STATE_DIR_ENV_VAR
     from modules.stacks.app import build_app
+    from modules.targets.emulator import retarget_from_environment
 
-    # Only an explicit LZ_EMULATOR_ENDPOINT (set by the emulator tests) targets a local emulator.
     outdir = Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
-    state_dir = os.environ.get(STATE_DIR_ENV_VAR)
-    build_app(
-        estate,
-        outdir,
-        emulator_endpoint=os.environ.get(ENV_VAR) or None,
-        state_dir=Path(state_dir) if state_dir else None,
-    ).synth()
+    build_app(estate, outdir).synth()
+    # The cdktf CLI reads the output once this process exits: an explicit LZ_EMULATOR_ENDPOINT
+    # rewrites it for the emulator target first, as `lz synth --emulator` does.
+    retarget_from_environment(outdir, os.environ)
     return 0
 
 

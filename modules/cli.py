@@ -143,7 +143,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 def _check_emulator(endpoint: str | None) -> None:
     if endpoint is not None:
-        from modules.deployment.emulator import validate_endpoint
+        from modules.targets.emulator import validate_endpoint
 
         try:
             validate_endpoint(endpoint)

@@ -23,9 +23,19 @@ def selected_stacks(estate: Estate, only_env: str | None) -> list[str] | None:
 
 
 def synthesize(
-    estate: Estate, out: Path, *, only_env: str | None = None, emulator_endpoint: str | None = None
+    estate: Estate,
+    out: Path,
+    *,
+    only_env: str | None = None,
+    emulator_endpoint: str | None = None,
+    state_dir: Path | None = None,
 ) -> list[str]:
+    """Every selected stack into `out`; with `emulator_endpoint`, rewritten for the emulator target.
+
+    `state_dir`: where the emulator target keeps local state (default: the project's `state/`).
+    """
     from modules.stacks.app import build_app  # the only cdktf import on this path
+    from modules.targets import emulator
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -37,9 +47,12 @@ def synthesize(
             staging,
             final_outdir=out,
             only=selected_stacks(estate, only_env),
-            emulator_endpoint=emulator_endpoint,
         )
         app.synth()
+        if emulator_endpoint is not None:  # a target is a transform of the synthesized output
+            emulator.retarget_output(
+                staging, endpoint=emulator_endpoint, state_dir=state_dir, final_outdir=out
+            )
         _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -33,7 +33,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.iam_service_linked_role import IamServiceLinkedRole
 from constructs import Construct
 
-from modules.aws_config.rules import ManagedRule
+from modules.aws_config.managed_rules import ManagedRule
 from modules.deployment.construct import RegionalProviders
 
 # Config keeps its history at most seven years; the S3 copy in the log archive keeps the rest.

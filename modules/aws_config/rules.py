@@ -1,37 +1,24 @@
-"""The CFG-3 managed-rule list (`policies/config_rules.yaml`), read once."""
+"""Production records continuously; daily recording is a cost saving for other stages (CFG-2)."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import Field
+from modules.core.findings import Finding
+from modules.core.rules import rule
 
-from modules.core.base import StrictModel
-from modules.core.types import listed_twice
-
-RULES = Path(__file__).resolve().parents[2] / "policies" / "config_rules.yaml"
+if TYPE_CHECKING:
+    from modules.config.models import Estate
 
 
-class ManagedRule(StrictModel):
-    name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=60)
-    identifier: str = Field(pattern=r"^[A-Z0-9_]+$")
-    requirement: str = Field(pattern=r"^[A-Z]+-\d+$")
-    global_: bool = Field(
-        default=False, alias="global", description="Global (IAM) resources: home region only."
-    )
-    input: dict[str, str] = Field(default_factory=dict)
-
-
-class RuleList(StrictModel):
-    rules: list[ManagedRule] = Field(min_length=1)
-
-
-@cache
-def managed_rules(path: Path = RULES) -> tuple[ManagedRule, ...]:
-    rules = RuleList.model_validate(yaml.safe_load(path.read_text()), strict=False).rules
-    duplicates = listed_twice([rule.name for rule in rules])
-    if duplicates:
-        raise ValueError(f"{path}: rule names listed twice: {', '.join(duplicates)}")
-    return tuple(rules)
+@rule("LZ_RULE_CFG_001")
+def production_records_continuously(estate: Estate) -> Iterator[Finding]:
+    """Production environments record AWS Config changes continuously, never daily."""
+    for name, env in estate.environments.items():
+        if env.stage == "production" and env.aws_config.recording_frequency != "continuous":
+            yield Finding(
+                name,
+                ("aws_config", "recording_frequency"),
+                "'daily' is looser than the production floor (expected continuous)",
+            )

@@ -7,7 +7,7 @@ from typing import Literal
 from constructs import Construct
 
 from modules.aws_config.construct import ConfigAggregator, ConfigRecorder
-from modules.aws_config.rules import managed_rules
+from modules.aws_config.managed_rules import managed_rules
 from modules.config.models import Estate
 from modules.deployment.construct import RegionalProviders
 

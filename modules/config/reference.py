@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from modules.config.models import EnvironmentConfig, OrganizationConfig
+from modules.config.semantics import all_rules
 
 
 def _type_text(annotation: Any) -> str:  # noqa: PLR0911 (one return per annotation shape reads clearest)
@@ -103,4 +104,27 @@ def render_reference() -> str:
     for title, root in (("organization.yaml", OrganizationConfig), ("<env>.yaml", EnvironmentConfig)):
         parts += [f"## `{title}`", ""]
         parts += [_section(model) for model in _models(root)]
+    parts += _rules()
     return "\n".join(parts)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _rules() -> list[str]:
+    """The cross-file rules by ID: the suffix of every message they produce points here."""
+    rows = [
+        f"| {rule.id} | `{rule.module.removeprefix('modules.')}` | {_escaped(rule.summary)} |"
+        for rule in all_rules()
+    ]
+    return [
+        "## Rules across files",
+        "",
+        "Checked by `lz validate` once every file has parsed; each message ends with the rule's ID.",
+        "",
+        "| rule | where | what it asks |",
+        "|---|---|---|",
+        *rows,
+        "",
+    ]

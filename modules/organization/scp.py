@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from modules.core.policy_eval import PolicyError, validate_policy
-from modules.core.policy_templates import DESCRIPTION, compiled, minify
+from modules.core.policy_templates import DESCRIPTION, RenderedPolicy, compiled
 
 SCP_DIR = Path(__file__).resolve().parents[2] / "policies" / "scp"
 TEMPLATE_SUFFIX = ".json.j2"
@@ -94,24 +94,7 @@ class ScpContext:
         }
 
 
-@dataclass(frozen=True)
-class RenderedScp:
-    name: str
-    description: str
-    document: dict[str, Any]
-
-    @property
-    def text(self) -> str:
-        """The document as deployed: whitespace-minified, which is also how AWS counts its size."""
-        return minify(self.document)
-
-    @property
-    def size(self) -> int:
-        return len(self.text)
-
-    @property
-    def sids(self) -> list[str]:
-        return [statement["Sid"] for statement in self.document["Statement"]]
+RenderedScp = RenderedPolicy
 
 
 def available_scps(directory: Path = SCP_DIR) -> tuple[str, ...]:

@@ -2,8 +2,9 @@
 
 SCPs (`policies/scp/`), permission-set inline policies (`policies/permission_sets/`) and the AWS
 managed policies they attach (`policies/managed/`), the MFA policy (`policies/iam_baseline/`), and
-the log archive's bucket and key policies (`modules/log_archive/documents.py`). `lz validate` turns
-the problems into findings (`CHECKS`); the review reports the same list with the catalog version.
+the log archive's bucket and key policies (`modules/log_archive/documents.py`). `lz validate`
+turns the problems into findings (modules/policy_catalog/rules.py); the review reports the same
+list with the catalog version.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from modules.core.errors import Loc
-from modules.core.findings import Finding
-from modules.policy_catalog import catalog
 from modules.policy_catalog.cache import cached_check
 from modules.policy_catalog.check import CatalogFinding
 
@@ -111,17 +110,3 @@ def estate_catalog_findings(estate: Estate) -> list[tuple[NamedDocument, Catalog
         for named in estate_documents(estate)
         for finding in cached_check(named.document, named.name)
     ]
-
-
-def policies_match_aws_catalog(estate: Estate) -> Iterator[Finding]:
-    """`lz validate`: every document's actions, condition keys and ARNs exist in AWS's catalog."""
-    try:
-        version = catalog.version()
-    except catalog.CatalogUnavailableError as error:
-        yield Finding("organization", (), str(error))
-        return
-    for named, finding in estate_catalog_findings(estate):
-        yield Finding("organization", named.loc, f"{finding} [catalog {version}]")
-
-
-CHECKS = (policies_match_aws_catalog,)

@@ -1,6 +1,6 @@
 """The project's own checks: one file per check in `policies/checks/`, each a decorated function.
 
-    @check("LZ_LOG_001", "CloudWatch log groups keep logs for the retention floor", requirements=["LOG-3"])
+    @check("LZ_LOG_001", "CloudWatch log groups keep logs for the retention floor")
     def log_group_retention_at_least_floor(ctx: CheckContext) -> Iterator[Outcome]:
         for stack, resource in ctx.planned("aws_cloudwatch_log_group"):
             yield Outcome(stack.name, resource.address, passed=..., message=...)
@@ -69,7 +69,6 @@ CheckFunction = Callable[[CheckContext], Iterable[Outcome]]
 class Check:
     id: str
     title: str
-    requirements: tuple[str, ...]
     severity: str
     function: CheckFunction
     path: Path | None = None
@@ -91,17 +90,17 @@ class Check:
         ]
 
 
-def check(
-    check_id: str, title: str, *, requirements: Iterable[str] = (), severity: str = "HIGH"
-) -> Callable[[CheckFunction], Check]:
-    """Declare a check. The ID is stable forever (suppressions and the compliance map cite it)."""
+def check(check_id: str, title: str, *, severity: str = "HIGH") -> Callable[[CheckFunction], Check]:
+    """Declare a check. The ID is stable forever (suppressions and the compliance map cite it).
+
+    Which requirements it proves is said once, in `policies/compliance/baseline.yaml`."""
     if not CHECK_ID.match(check_id):
         raise CheckLoadError(f"check id '{check_id}' must look like LZ_<AREA>_<NNN>, e.g. LZ_LOG_001")
     if severity not in SEVERITIES:
         raise CheckLoadError(f"{check_id}: severity '{severity}' is not one of {', '.join(SEVERITIES)}")
 
     def register(function: CheckFunction) -> Check:
-        return Check(check_id, title, tuple(requirements), severity, function)
+        return Check(check_id, title, severity, function)
 
     return register
 
@@ -125,7 +124,7 @@ def _load_file(path: Path) -> list[Check]:
     found = [value for value in vars(module).values() if isinstance(value, Check)]
     if len(found) != 1:
         raise CheckLoadError(f"{path}: defines {len(found)} checks (expected exactly one @check per file)")
-    return [Check(c.id, c.title, c.requirements, c.severity, c.function, path) for c in found]
+    return [Check(c.id, c.title, c.severity, c.function, path) for c in found]
 
 
 def load_checks(directory: Path) -> list[Check]:

@@ -27,7 +27,6 @@ class Requirement(StrictModel):
     id: str = Field(pattern=r"^[A-Z]{2,4}-\d+$")
     title: str = Field(min_length=3)
     status: Implementation
-    issue: int | None = Field(default=None, description="Issue that implements or will implement it.")
     modules: list[str] = Field(default_factory=list, description="Where it is implemented.")
     checks: list[str] = Field(default_factory=list, description="checkov or LZ_ check IDs proving it.")
     note: str = ""
@@ -63,33 +62,35 @@ def load_baseline(path: Path) -> tuple[Baseline, LoadedYaml]:
     return baseline, source
 
 
-def consistency_issues(
-    baseline: Baseline, source: LoadedYaml, check_requirements: dict[str, tuple[str, ...]]
-) -> list[ConfigIssue]:
-    """Our checks and the map agree: every LZ_ ID in the map exists; every check's requirements
-    are in the map and list it (so the map cannot silently lose a proof)."""
+def consistency_issues(baseline: Baseline, source: LoadedYaml, check_ids: Iterable[str]) -> list[ConfigIssue]:
+    """The map is the one place that says which requirement a check proves: every LZ_ ID it cites
+    is a check, and every check proves something (a check nothing cites would pass unseen)."""
     issues = []
-    by_id = {requirement.id: index for index, requirement in enumerate(baseline.requirements)}
+    known = set(check_ids)
+    cited: set[str] = set()
     for index, requirement in enumerate(baseline.requirements):
         for position, check_id in enumerate(requirement.checks):
-            if check_id.startswith("LZ_") and check_id not in check_requirements:
+            cited.add(check_id)
+            if check_id.startswith("LZ_") and check_id not in known:
                 loc = ("requirements", index, "checks", position)
                 issues.append(source.issue(loc, f"{check_id} is not a check in policies/checks/"))
-    for check_id, requirement_ids in sorted(check_requirements.items()):
-        for requirement_id in requirement_ids:
-            index_or_none = by_id.get(requirement_id)
-            if index_or_none is None:
-                issues.append(
-                    source.issue(("requirements",), f"{check_id} cites {requirement_id}, which is not listed")
-                )
-            elif check_id not in baseline.requirements[index_or_none].checks:
-                issues.append(
-                    source.issue(
-                        ("requirements", index_or_none, "checks"),
-                        f"{check_id} proves {requirement_id} (says the check) but is not listed here",
-                    )
-                )
+    for check_id in sorted(known - cited):
+        issues.append(
+            source.issue(
+                ("requirements",),
+                f"{check_id} proves no requirement: list it under the `checks` of the requirement it proves",
+            )
+        )
     return issues
+
+
+def proven_by(baseline: Baseline) -> dict[str, tuple[str, ...]]:
+    """Check ID -> the requirements it proves, read off the map."""
+    proofs: dict[str, list[str]] = {}
+    for requirement in baseline.requirements:
+        for check_id in requirement.checks:
+            proofs.setdefault(check_id, []).append(requirement.id)
+    return {check_id: tuple(ids) for check_id, ids in proofs.items()}
 
 
 def _verdict(results: Iterable[Result]) -> Verdict:

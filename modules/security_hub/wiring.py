@@ -1,15 +1,22 @@
 """Security Hub from the estate (DET-2, DET-7): the hub in the audit account, the control
-exceptions in every account. The delegation is registered from the management account by
-modules/organization."""
+exceptions in every account, the audit account designated per region from the management account."""
 
 from __future__ import annotations
 
+from cdktf_cdktf_provider_aws.securityhub_organization_admin_account import (
+    SecurityhubOrganizationAdminAccount,
+)
 from constructs import Construct
 
 from modules.config.models import Estate
 from modules.deployment.construct import RegionalProviders
+from modules.organization.construct import Organization, delegate_per_region
 from modules.security_hub.construct import ControlExceptions, SecurityHub
 from modules.security_hub.exceptions import account_exceptions
+
+
+def management_delegation(organization: Organization) -> dict[str, SecurityhubOrganizationAdminAccount]:
+    return delegate_per_region(organization, "securityhub", SecurityhubOrganizationAdminAccount)
 
 
 def audit_hub(scope: Construct, *, estate: Estate, providers: RegionalProviders) -> SecurityHub:

@@ -8,7 +8,6 @@ from cdktf import App
 
 from modules.config.models import Estate
 from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY, StackSpec, topology
-from modules.deployment import emulator
 from modules.stacks.base import AccountStack
 from modules.stacks.environment import EnvironmentStack
 from modules.stacks.log_archive import LogArchiveStack
@@ -35,21 +34,13 @@ def build_app(
     *,
     final_outdir: Path | None = None,
     only: list[str] | None = None,
-    emulator_endpoint: str | None = None,
-    state_dir: Path | None = None,
 ) -> App:
-    """Every stack of the estate (or those in `only`), to synthesize into `outdir`.
+    """Every stack of the estate (or those in `only`), to synthesize into `outdir`, for real AWS.
 
-    `final_outdir` is where the output ends up when `outdir` is a staging folder.
-    `emulator_endpoint` points every provider at a local AWS emulator (see deployment/emulator.py);
-    `state_dir` moves local state out of the project (emulator runs keep it in a scratch folder).
+    `final_outdir` is where the output ends up when `outdir` is a staging folder. Other targets
+    (the emulator, the review's offline plans) rewrite the output after synthesis: modules/targets/.
     """
-    context: dict[str, str] = {}
-    if emulator_endpoint:
-        context[emulator.CONTEXT_KEY] = emulator.validate_endpoint(emulator_endpoint)
-    if state_dir is not None:
-        context[emulator.STATE_DIR_CONTEXT_KEY] = str(state_dir.resolve())
-    app = App(outdir=str(outdir), context=context)
+    app = App(outdir=str(outdir))
     for spec in topology(estate).stacks:
         if only is None or spec.name in only:
             _build_stack(app, spec, estate, final_outdir or outdir)

@@ -8,7 +8,7 @@ from cdktf import TerraformStack
 from constructs import Construct
 
 from modules.account_baseline.construct import CoreAccountDefaults, DefaultVpcHardening
-from modules.account_baseline.rules import default_vpc_mode, gets_core_defaults
+from modules.account_baseline.placement import default_vpc_mode, gets_core_defaults
 from modules.config.models import Estate
 from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY
 from modules.deployment.construct import RegionalProviders, configure_backend, role_arn

@@ -10,10 +10,12 @@ from constructs import Construct
 from modules.alarms import wiring as alarms
 from modules.aws_config import wiring as aws_config
 from modules.cloudtrail import wiring as cloudtrail
+from modules.guardduty import wiring as guardduty
 from modules.identity_center.construct import IdentityCenter
 from modules.inspector import wiring as inspector
 from modules.macie import wiring as macie
 from modules.organization.construct import Organization
+from modules.security_hub import wiring as security_hub
 from modules.stacks.base import AccountStack
 
 
@@ -23,7 +25,7 @@ class OrganizationStack(AccountStack):
     def __init__(self, scope: Construct, stack_name: str, *, outdir: Path, **common: Any) -> None:
         super().__init__(scope, stack_name, outdir=outdir, **common)
         estate, providers, region = self.estate, self.providers, self.providers.home_region
-        # OUs, accounts, guardrails, perimeter; GuardDuty's and Security Hub's delegated admins
+        # OUs, accounts, guardrails, perimeter, delegation through Organizations
         self.organization = Organization(self, "organization", estate=estate, providers=providers)
         # Permission sets per job role and assignments per environment (IAM-2/3)
         self.identity_center = IdentityCenter(
@@ -46,6 +48,8 @@ class OrganizationStack(AccountStack):
             log_group_name=trail_log_group,
         )
         self.aws_config = aws_config.recorder(self, estate=estate, providers=providers, role=self.role)
-        # The audit account administers Macie and Inspector (DET-4, DET-6)
+        # The audit account administers GuardDuty, Security Hub, Macie and Inspector (DET-1, 2, 4, 6)
+        self.guardduty_delegation = guardduty.management_delegation(self.organization)
+        self.security_hub_delegation = security_hub.management_delegation(self.organization)
         self.macie_delegation = macie.management_delegation(self, estate=estate, providers=providers)
         self.inspector_delegation = inspector.management_delegation(self, estate=estate, providers=providers)

@@ -1,4 +1,4 @@
-"""IAM-8: IAM Access Analyzer runs in every account; the audit account analyzes the organization."""
+"""IAM Access Analyzer runs in every account; the audit account analyzes the organization."""
 
 from collections.abc import Iterator
 
@@ -10,7 +10,6 @@ RESOURCE = "aws_accessanalyzer_analyzer"
 @check(
     "LZ_IAM_004",
     "Every account has Access Analyzer; the audit account's has organization scope",
-    requirements=["IAM-8"],
 )
 def access_analyzer_in_every_account(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():

@@ -1,4 +1,4 @@
-"""ORG-8: every member account the organization stack manages sits, as synthesized, in an OU whose
+"""Every member account the organization stack manages sits, as synthesized, in an OU whose
 chain (Root, each OU above it, the account itself) carries SCP-1..5. Read from the Terraform the
 stack will apply (`parent_id` of each account, `parent_id` of each OU, the SCP attachments), never
 from the config's belief; in control_tower mode the region deny may be Control Tower's control."""
@@ -25,7 +25,7 @@ def _reaching(stack: StackView, chain: list[str], account: str, account_id: str 
     return found
 
 
-@check("LZ_ORG_001", "Member accounts sit in an OU chain that carries SCP-1..5", requirements=["ORG-8"])
+@check("LZ_ORG_001", "Member accounts sit in an OU chain that carries SCP-1..5")
 def accounts_sit_under_their_guardrails(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():
         imports = {entry.get("to"): entry.get("id") for entry in stack.synthesized.get("import", [])}

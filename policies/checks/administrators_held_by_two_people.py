@@ -1,4 +1,4 @@
-"""IAM-2: the Administrators permission set is held by at least two people in every account.
+"""The Administrators permission set is held by at least two people in every account.
 
 Group members come from config (identity_center.groups); the plan links each assignment to its
 permission set, whose `lz:job-role` tag says whether it is Administrators.
@@ -14,7 +14,6 @@ MIN_PEOPLE = 2
 @check(
     "LZ_IAM_003",
     "Administrators are assigned to at least two people in every account",
-    requirements=["IAM-2"],
 )
 def administrators_held_by_two_people(ctx: CheckContext) -> Iterator[Outcome]:
     members = {g.id: {m.lower() for m in g.members} for g in ctx.estate.organization.identity_center.groups}

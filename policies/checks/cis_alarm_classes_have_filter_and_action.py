@@ -1,4 +1,4 @@
-"""DET-3, DET-5: every event class of `policies/cis_alarms.yaml` has, in the `organization` stack, a metric
+"""Every event class of `policies/cis_alarms.yaml` has, in the `organization` stack, a metric
 filter with the table's pattern on the organization trail's log group (Control Tower's group in
 control_tower mode without our trail) and an alarm on its metric with at least one action.
 
@@ -71,7 +71,6 @@ def _problems(stack: StackView, row: AlarmRow, log_groups: set[str]) -> list[str
 @check(
     "LZ_DET_001",
     "Every DET-3/DET-5 event class has a metric filter on the trail's log group and an alarm with an action",
-    requirements=["DET-3", "DET-5"],
 )
 def cis_alarm_classes_have_filter_and_action(ctx: CheckContext) -> Iterator[Outcome]:
     stack = ctx.stacks.get(ORGANIZATION)

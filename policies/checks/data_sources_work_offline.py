@@ -1,4 +1,4 @@
-"""OPS-3: plans run in review without AWS credentials, so no data source may call AWS.
+"""Plans run in review without AWS credentials, so no data source may call AWS.
 
 A data source that needs AWS would fail the offline plan (or, online, make the plan depend on
 the live account): only data sources the provider computes locally are allowed.
@@ -29,7 +29,6 @@ OFFLINE_DATA_SOURCES = frozenset(
 @check(
     "LZ_IAC_002",
     "Data sources are computed locally; none calls AWS during plan",
-    requirements=["OPS-3"],
 )
 def data_sources_work_offline(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():

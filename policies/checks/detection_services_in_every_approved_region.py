@@ -1,4 +1,4 @@
-"""CFG-1, DET-1, DET-2: AWS Config, GuardDuty and Security Hub run in every approved region.
+"""AWS Config, GuardDuty and Security Hub run in every approved region.
 
 Config: a recorder, an enabled recorder status and a delivery channel to the central log bucket per
 approved region in every account's stack; in control_tower mode only in the management account
@@ -80,7 +80,6 @@ def _missing(
 @check(
     "LZ_DET_002",
     "Config, GuardDuty and Security Hub run in every approved region of the accounts they belong to",
-    requirements=["CFG-1", "DET-1", "DET-2"],
 )
 def detection_services_in_every_approved_region(ctx: CheckContext) -> Iterator[Outcome]:
     approved = ctx.estate.organization.approved_regions

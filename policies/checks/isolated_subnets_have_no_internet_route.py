@@ -1,4 +1,4 @@
-"""NET-1: subnets of the isolated tier (tag `lz:tier = isolated`) have no route to an IGW or NAT."""
+"""Subnets of the isolated tier (tag `lz:tier = isolated`) have no route to an IGW or NAT."""
 
 from collections.abc import Iterator
 
@@ -37,7 +37,7 @@ def _internet_routes(stack: StackView, table: str) -> list[str]:
     return found
 
 
-@check("LZ_NET_003", "Isolated subnets have no route to an internet or NAT gateway", requirements=["NET-1"])
+@check("LZ_NET_003", "Isolated subnets have no route to an internet or NAT gateway")
 def isolated_subnets_have_no_internet_route(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():
         tables: dict[str, list[str]] = {}

@@ -1,4 +1,4 @@
-"""LOG-4: the central log bucket has Object Lock on, with a default retention in the configured mode
+"""The central log bucket has Object Lock on, with a default retention in the configured mode
 of at least the longest retention any account needs (the bucket holds every account's logs).
 
 checkov's own Object Lock check reads only `aws_s3_bucket`; since AWS provider 4 the retention is a
@@ -61,7 +61,6 @@ def _problems(ctx: CheckContext, stack: StackView, bucket: PlannedResource, requ
 @check(
     "LZ_LOG_002",
     "Every log bucket has Object Lock with a default retention of at least the retention floor",
-    requirements=["LOG-4"],
 )
 def log_buckets_locked_for_retention(ctx: CheckContext) -> Iterator[Outcome]:
     if LOG_ARCHIVE not in ctx.stacks:  # pending account: nothing planned to judge

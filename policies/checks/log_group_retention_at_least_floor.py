@@ -1,4 +1,4 @@
-"""LOG-3: every CloudWatch log group keeps its logs at least as long as the estate's floor."""
+"""Every CloudWatch log group keeps its logs at least as long as the estate's floor."""
 
 from collections.abc import Iterator
 
@@ -8,7 +8,6 @@ from modules.review.checks import CheckContext, Outcome, check
 @check(
     "LZ_LOG_001",
     "CloudWatch log groups keep logs at least the retention floor (365 days or tighter)",
-    requirements=["LOG-3"],
 )
 def log_group_retention_at_least_floor(ctx: CheckContext) -> Iterator[Outcome]:
     for stack, group in ctx.planned("aws_cloudwatch_log_group"):

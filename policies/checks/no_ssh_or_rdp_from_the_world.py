@@ -1,4 +1,4 @@
-"""NET-4..6: no security group or network ACL admits SSH (22) or RDP (3389) from anywhere."""
+"""No security group or network ACL admits SSH (22) or RDP (3389) from anywhere."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -64,7 +64,6 @@ RULE_TYPES = (
 @check(
     "LZ_NET_004",
     "No security group or network ACL admits SSH or RDP from anywhere",
-    requirements=["NET-4", "NET-5", "NET-6"],
     severity="CRITICAL",
 )
 def no_ssh_or_rdp_from_the_world(ctx: CheckContext) -> Iterator[Outcome]:

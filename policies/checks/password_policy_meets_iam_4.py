@@ -1,4 +1,4 @@
-"""IAM-4: every account's IAM password policy is exactly the one source document 004 asks for."""
+"""Every account's IAM password policy is exactly the one source document 004 asks for."""
 
 from collections.abc import Iterator
 
@@ -8,7 +8,7 @@ from modules.review.checks import CheckContext, Outcome, check
 RESOURCE = "aws_iam_account_password_policy"
 
 
-@check("LZ_IAM_002", "Every account has the IAM-4 password policy", requirements=["IAM-4"])
+@check("LZ_IAM_002", "Every account has the IAM-4 password policy")
 def password_policy_meets_iam_4(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():
         policies = stack.planned(RESOURCE)

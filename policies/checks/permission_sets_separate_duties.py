@@ -1,4 +1,4 @@
-"""IAM-2: separation of duties, proven on the planned inline policies of the permission sets.
+"""Separation of duties, proven on the planned inline policies of the permission sets.
 
 InfraAdmins, Operators and <App>Apps cannot write IAM, Organizations, Identity Center or the
 security services; SecurityAdmins and IAMAdmins cannot write workloads. Every forbidden action must
@@ -68,7 +68,6 @@ def _judge(role: str, document: Any) -> tuple[bool, str]:
 @check(
     "LZ_IAM_001",
     "Permission sets separate duties: explicit denies on identity, security and workload writes",
-    requirements=["IAM-2"],
 )
 def permission_sets_separate_duties(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():

@@ -1,4 +1,4 @@
-"""OPS-3: every stack reaches its account only through the deployment role, never ambient creds.
+"""Every stack reaches its account only through the deployment role, never ambient creds.
 
 Reads the synthesized config: the offline plan removes assume_role, so the plan cannot tell.
 """
@@ -11,7 +11,6 @@ from modules.review.checks import CheckContext, Outcome, check
 @check(
     "LZ_IAC_001",
     "Every AWS provider assumes the deployment role in the stack's own account",
-    requirements=["OPS-3", "IAM-7"],
 )
 def provider_assumes_deployment_role(ctx: CheckContext) -> Iterator[Outcome]:
     role = ctx.estate.organization.deployment.role_name

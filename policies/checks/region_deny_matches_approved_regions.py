@@ -1,4 +1,4 @@
-"""SCP-2: outside the approved regions everything is denied, inside nothing is; global services
+"""Outside the approved regions everything is denied, inside nothing is; global services
 and the exempt roles (break-glass, Control Tower execution) stay usable. In control_tower mode the
 same is read from Control Tower's region deny control on each OU."""
 
@@ -68,7 +68,6 @@ def _controls(ctx: CheckContext) -> Iterator[Outcome]:
 @check(
     "LZ_SCP_002",
     "Region deny matches the approved regions and keeps global services and exempt roles usable",
-    requirements=["SCP-2"],
 )
 def region_deny_matches_approved_regions(ctx: CheckContext) -> Iterator[Outcome]:
     if ctx.estate.control_tower_mode:

@@ -1,4 +1,4 @@
-"""SCP-1: the planned SCPs deny deleting or overwriting objects of every real log bucket (names
+"""The planned SCPs deny deleting or overwriting objects of every real log bucket (names
 from the log-archive config, Control Tower's too in that mode), and deny weakening the buckets to
 everyone but the deployment role, which must still be able to configure them."""
 
@@ -40,7 +40,6 @@ def _problems(documents: list[dict[str, Any]], bucket: str, deployer: str, regio
 @check(
     "LZ_SCP_001",
     "SCPs protect every log bucket from deletion, overwrite and weakening",
-    requirements=["SCP-1"],
 )
 def scps_protect_log_buckets(ctx: CheckContext) -> Iterator[Outcome]:
     deployer = f"arn:aws:iam::444455556666:role/{ctx.estate.organization.deployment.role_name}"

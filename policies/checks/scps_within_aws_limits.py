@@ -1,4 +1,4 @@
-"""SCP-6, ORG-6, ORG-7: every planned SCP and RCP is at most 5,120 characters (whitespace-minified, as
+"""Every planned SCP and RCP is at most 5,120 characters (whitespace-minified, as
 AWS counts), a declarative policy at most 10,000, and no target carries more than 5 SCPs (incl. AWS's
 FullAWSAccess), 5 RCPs (incl. RCPFullAWSAccess) or 10 declarative policies: AWS would refuse any of
 them at apply. Each policy type has its own quota, so attachments are counted per type."""
@@ -36,7 +36,6 @@ def _policy_types(ctx: CheckContext) -> dict[tuple[str, str], str]:
 @check(
     "LZ_SCP_003",
     "SCPs, RCPs and declarative policies stay within AWS's size and per-target limits",
-    requirements=["SCP-6", "ORG-6", "ORG-7"],
 )
 def scps_within_aws_limits(ctx: CheckContext) -> Iterator[Outcome]:
     for stack, policy in ctx.planned("aws_organizations_policy"):

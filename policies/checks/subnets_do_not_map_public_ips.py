@@ -1,11 +1,11 @@
-"""NET-1: no subnet hands out public IPs on launch; servers never get one by accident."""
+"""No subnet hands out public IPs on launch; servers never get one by accident."""
 
 from collections.abc import Iterator
 
 from modules.review.checks import CheckContext, Outcome, check
 
 
-@check("LZ_NET_001", "Subnets do not assign public IPs on launch", requirements=["NET-1"])
+@check("LZ_NET_001", "Subnets do not assign public IPs on launch")
 def subnets_do_not_map_public_ips(ctx: CheckContext) -> Iterator[Outcome]:
     for stack, subnet in ctx.planned("aws_subnet"):
         if subnet.is_unknown("map_public_ip_on_launch"):

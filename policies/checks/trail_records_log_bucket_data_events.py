@@ -1,4 +1,4 @@
-"""LOG-7: an organization trail of the management account records S3 object-level (data) events of
+"""An organization trail of the management account records S3 object-level (data) events of
 every log bucket (the log archive's, plus Control Tower's in that mode): reads and deletions of the
 evidence itself leave a record. A selector may cover all buckets or name each log bucket's prefix."""
 
@@ -25,7 +25,6 @@ def _covers(selector: dict[str, Any], bucket: str) -> bool:
 @check(
     "LZ_LOG_003",
     "The organization trail records S3 data events of every log bucket",
-    requirements=["LOG-7"],
 )
 def trail_records_log_bucket_data_events(ctx: CheckContext) -> Iterator[Outcome]:
     stack = ctx.stacks.get(ORGANIZATION)

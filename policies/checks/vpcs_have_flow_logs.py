@@ -1,11 +1,11 @@
-"""NET-1, LOG-1: every VPC records all its traffic in flow logs."""
+"""Every VPC records all its traffic in flow logs."""
 
 from collections.abc import Iterator
 
 from modules.review.checks import CheckContext, Outcome, check
 
 
-@check("LZ_NET_002", "Every VPC has flow logs of all traffic", requirements=["NET-1", "LOG-1"])
+@check("LZ_NET_002", "Every VPC has flow logs of all traffic")
 def vpcs_have_flow_logs(ctx: CheckContext) -> Iterator[Outcome]:
     for stack in ctx.stacks.values():
         logged = {

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from modules.account_baseline.rules import default_vpc_mode
+from modules.account_baseline.placement import default_vpc_mode
 from modules.config import Estate
 from tests.support import load_variant, resources, synthesize_to
 

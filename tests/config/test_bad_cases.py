@@ -48,7 +48,7 @@ def overlay(case: Path, target: Path) -> Path:
 
 
 def test_there_are_enough_cases() -> None:
-    assert len(CASE_NAMES) >= 86
+    assert len(CASE_NAMES) >= 126  # the corpus only grows
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)

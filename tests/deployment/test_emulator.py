@@ -1,12 +1,26 @@
-"""The emulator switch: loopback only, explicit only, and pruning that says what it dropped."""
+"""The emulator target: loopback only, explicit only, and a transform of the synthesized stacks."""
 
 from __future__ import annotations
 
+import copy
+import json
+import os
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from modules.deployment.emulator import prune, validate_endpoint
+from modules.targets.emulator import (
+    SERVICES,
+    emulator_stack,
+    render,
+    retarget_from_environment,
+    retarget_output,
+    validate_endpoint,
+)
+
+URL = "http://127.0.0.1:5000"
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:5000", "http://localhost:4566"])
@@ -20,122 +34,118 @@ def test_loopback_endpoints_are_accepted(url: str) -> None:
 def test_anything_but_loopback_is_refused(url: str) -> None:
     with pytest.raises(ValueError, match="loopback only"):
         validate_endpoint(url)
+    with pytest.raises(ValueError, match="loopback only"):
+        emulator_stack(s3_stack(), endpoint=url, state_path="x.tfstate")
 
 
-def stack() -> dict[str, Any]:
+def s3_stack() -> dict[str, Any]:
+    """A synthesized stack as CDKTF writes it with `state_backend: {type: s3}`."""
     return {
-        "resource": {
-            "aws_securityhub_account": {"hub": {}},
-            "aws_securityhub_standards_subscription": {
-                "fsbp": {"depends_on": ["aws_securityhub_account.hub"]}
-            },
-            "aws_cloudwatch_event_rule": {"findings": {"event_pattern": "{}"}},
-            "aws_cloudwatch_event_target": {
-                "to_sns": {"rule": "${aws_cloudwatch_event_rule.findings.name}"},
-                "hub_link": {"arn": "${aws_securityhub_standards_subscription.fsbp.id}"},
-            },
-            "aws_sns_topic": {"alerts": {}},
+        "//": {
+            "metadata": {"backend": "s3", "overrides": {"stack": ["terraform"]}, "stackName": "dev"},
+            "outputs": {},
         },
-        "output": {"hub": {"value": "${aws_securityhub_account.hub.id}"}, "topic": {"value": "x"}},
+        "provider": {
+            "aws": [
+                {"allowed_account_ids": ["666666666666"], "region": "ap-northeast-1"},
+                {"alias": "us-east-1", "region": "us-east-1"},
+            ]
+        },
+        "resource": {"aws_sns_topic": {"alerts": {"name": "alerts"}}},
+        "terraform": {
+            "backend": {"s3": {"bucket": "state", "key": "landing-zone/dev.tfstate", "use_lockfile": True}},
+            "required_providers": {"aws": {"source": "aws", "version": "5.100.0"}},
+        },
     }
 
 
-def test_prune_removes_excluded_types_and_their_dependents_transitively() -> None:
-    pruned, removed = prune(stack(), {"aws_securityhub_account": "moto returns 500"})
-    assert removed == [
-        "aws_cloudwatch_event_target.hub_link",
-        "aws_securityhub_account.hub",
-        "aws_securityhub_standards_subscription.fsbp",
-    ]
-    assert set(pruned["resource"]) == {
-        "aws_cloudwatch_event_rule",
-        "aws_cloudwatch_event_target",
-        "aws_sns_topic",
-    }
-    assert list(pruned["resource"]["aws_cloudwatch_event_target"]) == ["to_sns"]
-    assert list(pruned["output"]) == ["topic"]
+def test_every_provider_goes_to_the_emulator_with_dummy_credentials() -> None:
+    stack = emulator_stack(s3_stack(), endpoint=URL, state_path="../../state/dev.tfstate")
+    for provider in stack["provider"]["aws"]:
+        assert provider["endpoints"] == [dict.fromkeys(SERVICES, URL)]
+        assert (provider["access_key"], provider["secret_key"]) == ("emulator", "emulator")
+        assert provider["skip_credentials_validation"] is True
+        assert provider["skip_metadata_api_check"] == "true"
+        assert provider["s3_use_path_style"] is True
+        assert provider["max_retries"] == 2
+        assert list(provider) == sorted(provider), "CDKTF writes provider arguments alphabetically"
+    assert stack["provider"]["aws"][1]["alias"] == "us-east-1"
+    assert stack["resource"] == s3_stack()["resource"]
 
 
-def test_prune_without_exclusions_changes_nothing() -> None:
-    pruned, removed = prune(stack(), {})
-    assert pruned == stack()
-    assert removed == []
+def test_state_moves_to_a_local_backend_and_the_s3_lockfile_override_goes() -> None:
+    original = s3_stack()
+    stack = emulator_stack(original, endpoint=URL, state_path="../../state/dev.tfstate")
+    assert stack["terraform"]["backend"] == {"local": {"path": "../../state/dev.tfstate"}}
+    assert stack["terraform"]["required_providers"] == original["terraform"]["required_providers"]
+    assert stack["//"]["metadata"] == {"backend": "local", "stackName": "dev"}
+    assert original == s3_stack(), "the synthesized stack itself is left as it is"
 
 
-def test_drop_values_removes_only_the_named_value() -> None:
-    from modules.deployment.emulator import drop_values
-
-    config = {
-        "resource": {"aws_organizations_organization": {"org": {"aws_service_access_principals": ["a", "b"]}}}
-    }
-    drops = [
-        {
-            "resource_type": "aws_organizations_organization",
-            "attribute": "aws_service_access_principals",
-            "value": "b",
-        }
-    ]
-    adjusted, removed = drop_values(config, drops)
-    assert adjusted["resource"]["aws_organizations_organization"]["org"]["aws_service_access_principals"] == [
-        "a"
-    ]
-    assert removed == ["aws_organizations_organization.org.aws_service_access_principals -= b"]
-    assert config["resource"]["aws_organizations_organization"]["org"]["aws_service_access_principals"] == [
-        "a",
-        "b",
-    ]
+def test_other_stack_overrides_are_kept() -> None:
+    original = s3_stack()
+    original["//"]["metadata"]["overrides"]["stack"].append("output")
+    stack = emulator_stack(original, endpoint=URL, state_path="dev.tfstate")
+    assert stack["//"]["metadata"]["overrides"] == {"stack": ["output"]}
 
 
-def test_prune_accepts_address_patterns() -> None:
-    _, removed = prune(stack(), {"aws_cloudwatch_event_target.hub_*": "one resource only"})
-    assert removed == ["aws_cloudwatch_event_target.hub_link"]
+def write_output(outdir: Path, stacks: dict[str, dict[str, Any]]) -> None:
+    for name, stack in stacks.items():
+        (outdir / "stacks" / name).mkdir(parents=True)
+        (outdir / "stacks" / name / "cdk.tf.json").write_text(render(stack))
+
+
+def test_retarget_output_keeps_state_in_the_given_folder(tmp_path: Path) -> None:
+    write_output(tmp_path / "staging", {"dev": s3_stack(), "prod": s3_stack()})
+    final = tmp_path / "out"
+    names = retarget_output(
+        tmp_path / "staging", endpoint=URL, state_dir=tmp_path / "state", final_outdir=final
+    )
+    assert names == ["dev", "prod"]
+    for name in names:
+        stack = json.loads((tmp_path / "staging" / "stacks" / name / "cdk.tf.json").read_text())
+        relative = stack["terraform"]["backend"]["local"]["path"]
+        # Relative to where the stack ends up, not to the staging folder.
+        assert os.path.normpath(final / "stacks" / name / relative) == str(
+            tmp_path / "state" / f"{name}.tfstate"
+        )
+
+
+def test_only_an_explicit_environment_variable_retargets(tmp_path: Path) -> None:
+    write_output(tmp_path, {"dev": s3_stack()})
+    before = (tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text()
+    retarget_from_environment(tmp_path, {"LZ_EMULATOR_ENDPOINT": ""})
+    assert (tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text() == before
+    retarget_from_environment(tmp_path, {"LZ_EMULATOR_ENDPOINT": URL, "LZ_STATE_DIR": str(tmp_path / "s")})
+    stack = json.loads((tmp_path / "stacks" / "dev" / "cdk.tf.json").read_text())
+    assert stack["terraform"]["backend"]["local"]["path"] == str(Path("..", "..", "s", "dev.tfstate"))
+
+
+def test_render_lays_json_out_as_cdktf_does() -> None:
+    assert render({"a": {}, "b": [], "c": [{"d": "日本"}]}) == (
+        '{\n  "a": {\n  },\n  "b": [\n  ],\n  "c": [\n    {\n      "d": "日本"\n    }\n  ]\n}'
+    )
 
 
 @pytest.mark.synth
-def test_state_dir_moves_local_state_out_of_the_project(sample_estate: Any, tmp_path: Any) -> None:
-    import json
-    import os
-
-    from modules.stacks.app import build_app
-
-    build_app(sample_estate, tmp_path / "out", only=["dev"], state_dir=tmp_path / "state").synth()
-    stack = json.loads((tmp_path / "out" / "stacks" / "dev" / "cdk.tf.json").read_text())
-    relative = stack["terraform"]["backend"]["local"]["path"]
-    resolved = os.path.normpath(tmp_path / "out" / "stacks" / "dev" / relative)
-    assert resolved == str(tmp_path / "state" / "dev.tfstate")
-
-
-def test_ignore_changes_adds_to_the_lifecycle_and_keeps_what_is_there() -> None:
-    from modules.deployment.emulator import ignore_changes
-
-    config = {
-        "resource": {
-            "aws_backup_vault": {
-                "vault": {"name": "v", "lifecycle": {"prevent_destroy": True}},
-            },
-            "aws_flow_log": {"archive": {"destination_options": [{"file_format": "parquet"}]}},
-            "aws_sns_topic": {"alerts": {}},
-        }
-    }
-    entries = [
-        {"resource_types": ["aws_backup_vault", "aws_backup_plan"], "attributes": ["tags_all"]},
-        {"resource_types": ["aws_flow_log"], "attributes": ["destination_options"]},
-    ]
-    adjusted, lines = ignore_changes(config, entries)
-    resources = adjusted["resource"]
-    assert resources["aws_backup_vault"]["vault"]["lifecycle"] == {
-        "prevent_destroy": True,
-        "ignore_changes": ["tags_all"],
-    }
-    # The value is still configured (and sent on create); only the comparison is dropped.
-    assert resources["aws_flow_log"]["archive"]["destination_options"] == [{"file_format": "parquet"}]
-    assert resources["aws_flow_log"]["archive"]["lifecycle"] == {"ignore_changes": ["destination_options"]}
-    assert resources["aws_sns_topic"]["alerts"] == {}
-    assert lines == [
-        "aws_backup_vault.vault ignore_changes tags_all",
-        "aws_flow_log.archive ignore_changes destination_options",
-    ]
-    assert "lifecycle" not in config["resource"]["aws_flow_log"]["archive"]
-    again, more = ignore_changes(adjusted, entries)
-    assert again == adjusted
-    assert more == []
+def test_the_sample_differs_from_real_aws_only_in_providers_and_backend(
+    sample_synth_dir: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(sample_synth_dir, tmp_path / "out")
+    retarget_output(tmp_path / "out", endpoint=URL, state_dir=tmp_path / "state")
+    for stack_dir in sorted((sample_synth_dir / "stacks").iterdir()):
+        synthesized = (stack_dir / "cdk.tf.json").read_text()
+        real, emulated = (
+            json.loads(synthesized),
+            json.loads((tmp_path / "out" / "stacks" / stack_dir.name / "cdk.tf.json").read_text()),
+        )
+        assert render(real) == synthesized, "render() reproduces CDKTF's layout byte for byte"
+        for provider in emulated["provider"]["aws"]:
+            assert provider["endpoints"] == [dict.fromkeys(SERVICES, URL)], stack_dir.name
+        unchanged = copy.deepcopy(emulated)
+        unchanged["provider"], unchanged["terraform"]["backend"] = (
+            real["provider"],
+            real["terraform"]["backend"],
+        )
+        unchanged["//"]["metadata"] = real["//"]["metadata"]
+        assert unchanged == real, stack_dir.name

@@ -76,11 +76,11 @@ def cdktf_deploy(run: StackRun, deployer: Deployer) -> StackRun:
 
 @pytest.fixture(scope="session")
 def deployment(emulator: str, sample_estate: Estate, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    from modules.stacks.app import build_app
+    from modules.synth import synthesize
 
     root = tmp_path_factory.mktemp("e2e")
     state_dir = root / "state"
-    build_app(sample_estate, root / "synth", emulator_endpoint=emulator, state_dir=state_dir).synth()
+    synthesize(sample_estate, root / "synth", emulator_endpoint=emulator, state_dir=state_dir)
     deployer = Deployer(root / "synth", root / "work")
     order = {spec.name: set(spec.depends_on) for spec in topology(sample_estate).stacks}
     # Every stack is prepared first: `cdktf deploy --skip-synth` reads the whole output folder.

@@ -24,8 +24,8 @@ from typing import Any
 import boto3
 import yaml
 
-from modules.deployment.emulator import drop_values, ignore_changes, prune
 from modules.review.terraform_cli import Terraform, find_mirror, write_cli_config
+from tests.e2e.edits import drop_values, ignore_changes, prune
 
 EXCLUSIONS_FILE = Path(__file__).with_name("exclusions.yaml")
 REGION = "ap-northeast-1"

@@ -71,7 +71,7 @@ def adopted(
     moto_with_sample_ids: str, sample_estate: Estate, tmp_path_factory: pytest.TempPathFactory
 ) -> Any:
     """Create the organization and the accounts (all in the root), then deploy the stack."""
-    from modules.stacks.app import build_app
+    from modules.synth import synthesize
 
     endpoint = moto_with_sample_ids
     orgs = _organizations(endpoint, sample_estate)
@@ -87,7 +87,7 @@ def adopted(
 
     root = tmp_path_factory.mktemp("adopt")
     estate = load_variant(root / "env", adopt_organization)
-    build_app(estate, root / "synth", emulator_endpoint=endpoint, state_dir=root / "state").synth()
+    synthesize(estate, root / "synth", emulator_endpoint=endpoint, state_dir=root / "state")
     without_root_access_ordering(root / "synth" / "stacks" / "organization" / "cdk.tf.json")
     deployer = Deployer(root / "synth", root / "work", adopt=True)
     run = deployer.prepare("organization")

@@ -11,8 +11,6 @@ import pytest
 
 from modules.config import Estate
 from modules.organization import guardrails as g
-from modules.organization.construct import CONTROL_TOWER_SERVICE_ACCESS_PRINCIPALS, SERVICE_ACCESS_PRINCIPALS
-from modules.organization.perimeter import policy_types, service_principals
 from tests.support import load_variant, resources, synthesize_to
 
 pytestmark = pytest.mark.synth
@@ -28,6 +26,21 @@ CONTROL_TOWER_LOG_BUCKETS = (
     "aws-controltower-logs-222222222222-ap-northeast-1",
     "aws-controltower-s3-access-logs-222222222222-ap-northeast-1",
 )
+# Trusted access in the sample organization, sorted as synthesized.
+SAMPLE_SERVICE_ACCESS_PRINCIPALS = [
+    "access-analyzer.amazonaws.com",
+    "account.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "config-multiaccountsetup.amazonaws.com",
+    "config.amazonaws.com",
+    "guardduty.amazonaws.com",
+    "iam.amazonaws.com",
+    "inspector2.amazonaws.com",
+    "macie.amazonaws.com",
+    "malware-protection.guardduty.amazonaws.com",
+    "securityhub.amazonaws.com",
+    "sso.amazonaws.com",
+]
 CONTROL_TOWER_ONLY = (
     "aws_controltower_landing_zone",
     "aws_controltower_control",
@@ -70,16 +83,17 @@ def ou_ref(path: str, attribute: str = "id") -> str:
     )
 
 
-def test_organization_has_all_features_scps_and_trusted_services(
-    sample_estate: Estate, sample_stacks: dict[str, Any]
-) -> None:
+def test_organization_has_all_features_scps_and_trusted_services(sample_stacks: dict[str, Any]) -> None:
     (organization,) = resources(sample_stacks["organization"], "aws_organizations_organization").values()
     assert organization["feature_set"] == "ALL"
-    # RCPs and declarative policies: tests/perimeter
-    assert organization["enabled_policy_types"] == ["SERVICE_CONTROL_POLICY", *policy_types(sample_estate)]
-    assert organization["aws_service_access_principals"] == sorted(
-        [*SERVICE_ACCESS_PRINCIPALS, *service_principals(sample_estate)]
-    )
+    # Written out, not rebuilt from the constructs' constants: the sample turns on RCPs and the
+    # declarative EC2 policy (their content: tests/perimeter), root access management (iam), Macie.
+    assert organization["enabled_policy_types"] == [
+        "SERVICE_CONTROL_POLICY",
+        "RESOURCE_CONTROL_POLICY",
+        "DECLARATIVE_POLICY_EC2",
+    ]
+    assert organization["aws_service_access_principals"] == SAMPLE_SERVICE_ACCESS_PRINCIPALS
     assert organization["lifecycle"]["prevent_destroy"] is True
 
 
@@ -286,7 +300,10 @@ def test_control_tower_mode_never_duplicates_what_control_tower_owns(variants: d
             # Only LOG-7's S3 data events, which Control Tower's trail does not record.
             assert [s["name"] for s in trail["advanced_event_selector"]] == ["S3 data events"], name
     (organization,) = resources(stack, "aws_organizations_organization").values()
-    assert set(CONTROL_TOWER_SERVICE_ACCESS_PRINCIPALS) <= set(organization["aws_service_access_principals"])
+    # Control Tower enables its own trusted access; listed, Terraform never revokes it as drift.
+    assert organization["aws_service_access_principals"] == sorted(
+        [*SAMPLE_SERVICE_ACCESS_PRINCIPALS, "controltower.amazonaws.com"]
+    )
 
 
 def test_control_tower_guards_its_own_log_buckets(variants: dict[str, Any]) -> None:

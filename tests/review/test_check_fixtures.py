@@ -8,11 +8,13 @@ import pytest
 
 from modules.config import Estate
 from modules.review.checks import CheckContext, load_checks
+from modules.review.compliance import load_baseline, proven_by
 from modules.review.fixtures import find_cases, load_case
 from tests.support import ROOT
 
 CHECKS_DIR = ROOT / "policies" / "checks"
 FIXTURES = CHECKS_DIR / "fixtures"
+BASELINE = ROOT / "policies" / "compliance" / "baseline.yaml"
 CHECKS = {check.id: check for check in load_checks(CHECKS_DIR)}
 CASES = find_cases(FIXTURES)
 
@@ -49,7 +51,8 @@ def test_every_check_has_pass_and_fail_fixtures(check_id: str) -> None:
     assert {"pass", "fail"} <= names, f"{check_id}: add fixtures/{check_id}/pass and /fail"
 
 
-def test_checks_cite_requirements_and_live_in_files_named_for_the_desired_state() -> None:
+def test_checks_prove_a_requirement_and_live_in_files_named_for_the_desired_state() -> None:
+    proofs = proven_by(load_baseline(BASELINE)[0])
     for check in CHECKS.values():
-        assert check.requirements, f"{check.id} cites no requirement"
+        assert proofs.get(check.id), f"{check.id}: no requirement in baseline.yaml lists it"
         assert check.path is not None and check.path.stem == check.function.__name__

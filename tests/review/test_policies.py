@@ -10,7 +10,7 @@ import pytest
 
 from modules.core.errors import ConfigError
 from modules.review.change_safety import Change, load_change_safety, plan_changes
-from modules.review.compliance import consistency_issues, evaluate, load_baseline
+from modules.review.compliance import consistency_issues, evaluate, load_baseline, proven_by
 from modules.review.model import Result, StackView
 from modules.review.suppressions import load_suppressions
 from tests.support import ROOT
@@ -188,7 +188,8 @@ def test_baseline_lists_every_requirement_once() -> None:
         "DAT": 5,
         "OPS": 4,
     }
-    assert all(r.issue for r in baseline.requirements if r.status in ("planned", "partial"))
+    # What is missing is said where it is missing: every partial or planned requirement has a note.
+    assert all(r.note.strip() for r in baseline.requirements if r.status in ("planned", "partial"))
 
 
 def test_compliance_consistency_and_verdicts(tmp_path: Path) -> None:
@@ -202,9 +203,12 @@ def test_compliance_consistency_and_verdicts(tmp_path: Path) -> None:
         """,
     )
     baseline, source = load_baseline(path)
-    issues = [str(i) for i in consistency_issues(baseline, source, {"LZ_LOG_001": ("LOG-3", "LOG-9")})]
+    issues = [str(i) for i in consistency_issues(baseline, source, {"LZ_LOG_001", "LZ_NET_009"})]
+    assert len(issues) == 2, issues
     assert any("LZ_NOPE_001 is not a check" in i for i in issues)
-    assert any("LZ_LOG_001 cites LOG-9, which is not listed" in i for i in issues)
+    assert any("LZ_NET_009 proves no requirement" in i for i in issues)
+    proofs = {"LZ_LOG_001": ("LOG-3",), "CKV_AWS_338": ("LOG-3",), "LZ_NOPE_001": ("OPS-3",)}
+    assert proven_by(baseline) == proofs
     results = [
         Result("lz", "LZ_LOG_001", "t", "prod", "a.x", passed=True),
         failed("CKV_AWS_338", "dev", "a.y"),

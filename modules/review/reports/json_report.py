@@ -53,7 +53,6 @@ def render_json(review: Review) -> str:
                 "id": row.requirement.id,
                 "title": row.requirement.title,
                 "status": row.requirement.status,
-                "issue": row.requirement.issue,
                 "checks": row.requirement.checks,
                 "verdict": row.verdict,
                 "per_stack": row.per_stack,

@@ -138,8 +138,8 @@ def _origins(changes: list[Change]) -> str:
     """The YAML keys that caused these changes, where provenance found them; a reviewer edits
     those lines, not the stack's file as a whole."""
     origins = sorted({change.origin for change in changes if change.origin})
-    shown = ", ".join(origins[:ORIGINS_SHOWN])
-    return shown + (f" (+{len(origins) - ORIGINS_SHOWN} more in report.json)" if len(origins) > ORIGINS_SHOWN else "")
+    hidden = len(origins) - ORIGINS_SHOWN
+    return ", ".join(origins[:ORIGINS_SHOWN]) + (f" (+{hidden} more in report.json)" if hidden > 0 else "")
 
 
 def _resources(changes: list[Change], *, by_name: bool) -> str:
@@ -187,7 +187,7 @@ def _compliance(review: Review, cap: int | None) -> str:
     rows = [
         [
             f"**{row.requirement.id}** {row.requirement.title}",
-            row.requirement.status + (f" (#{row.requirement.issue})" if row.requirement.issue else ""),
+            row.requirement.status,
             ", ".join(row.requirement.checks) or "—",
             f"{ICONS[row.verdict]} {row.verdict}",
             *(ICONS[row.per_stack[stack]] for stack in review.stacks),
