@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from modules.review.errors import EXIT_BAD_INPUT
 from modules.review.reports.json_report import render_json
 from modules.review.reports.junit import render_junit
 from modules.review.reports.markdown import render_markdown
@@ -50,6 +51,6 @@ def write_not_completed(out: Path, error: str) -> Path:
     cut = error if len(error) <= MAX_ERROR_CHARS else error[:MAX_ERROR_CHARS] + "\n… (cut; see the job log)"
     path = out / "report.md"
     path.write_text(NOT_COMPLETED.format(error=cut.replace("~~~", "~ ~ ~")), encoding="utf-8")
-    document = {"schema_version": 1, "verdict": "not completed", "exit_code": 2, "error": error}
+    document = {"schema_version": 1, "verdict": "not completed", "exit_code": EXIT_BAD_INPUT, "error": error}
     (out / "report.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return path
