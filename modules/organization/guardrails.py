@@ -162,6 +162,13 @@ def account_ou(estate: Estate) -> dict[str, str]:
     return placement
 
 
+def placed_accounts(estate: Estate) -> dict[str, str]:
+    """`account_ou` for the accounts whose OU is declared; a wrong placement is reported where it is
+    written (`organizational_unit`, `landing_zone.security_ou`), not again as missing guardrails."""
+    known = set(estate.organization.ou_paths)
+    return {account: path for account, path in account_ou(estate).items() if path in known}
+
+
 def attachments(estate: Estate) -> list[Attachment]:
     """Guardrails per target as declared (root, top-level OUs, OUs, accounts), unvalidated."""
     declared = estate.organization.guardrails.attachments

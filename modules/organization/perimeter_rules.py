@@ -79,7 +79,7 @@ def member_accounts_inside_perimeter(estate: Estate) -> Iterator[Finding]:
     """ORG-6: with the perimeter on, every member account is under the data-perimeter RCPs."""
     if not r.rcps_enabled(estate):
         return
-    placement = g.account_ou(estate)
+    placement = g.placed_accounts(estate)
     for account in sorted(placement):
         reaching = r.effective_rcps(estate, account)
         for required in ("data-perimeter", "secure-transport"):

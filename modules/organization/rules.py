@@ -219,9 +219,9 @@ def member_accounts_are_guarded(estate: Estate) -> Iterator[Finding]:
     if estate.organization.guardrails.deny_iam_user_access_keys:
         required.append(g.DENY_ACCESS_KEYS)
     governed_by_control_tower = set(g.security_ou_subtree(estate)) if g.control_tower_mode(estate) else set()
-    placement = g.account_ou(estate)
+    placement = g.placed_accounts(estate)
     for account, reaching in sorted(g.effective_guardrails(estate).items()):
-        if placement[account] in governed_by_control_tower:
+        if account not in placement or placement[account] in governed_by_control_tower:
             continue  # Control Tower's mandatory controls govern its security OU
         for name in required:
             if name not in reaching:
