@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from modules.core.errors import Loc
 from modules.core.findings import Finding
 from modules.core.rules import rule
 from modules.policy_catalog import catalog
@@ -23,4 +24,15 @@ def policies_match_aws_catalog(estate: Estate) -> Iterator[Finding]:
         yield Finding("organization", (), str(error))
         return
     for named, finding in estate_catalog_findings(estate):
-        yield Finding("organization", named.loc, f"{finding} [catalog {version}]")
+        yield Finding(
+            "organization", _written_at(estate, named.loc, finding.entry), f"{finding} [catalog {version}]"
+        )
+
+
+def _written_at(estate: Estate, loc: Loc, entry: str) -> Loc:
+    """The YAML entry an offending value was copied from, where the config wrote it (an extra
+    global action of the region deny); otherwise the section the document is rendered from."""
+    extra = estate.organization.guardrails.extra_global_actions
+    if loc == ("guardrails",) and entry in extra:
+        return ("guardrails", "extra_global_actions", extra.index(entry))
+    return loc
