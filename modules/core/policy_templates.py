@@ -53,6 +53,20 @@ class RenderedPolicy:
         return [statement["Sid"] for statement in self.document.get("Statement", [])]
 
 
+def sid_problem(statements: object) -> str | None:
+    """What is wrong with a document's Sids (each statement's, alphanumeric, unique), or None:
+    the checks, the suppressions and the reports name a statement by its Sid."""
+    listed = statements if isinstance(statements, list) else [statements]
+    sids = [statement.get("Sid") if isinstance(statement, dict) else None for statement in listed]
+    names = [sid for sid in sids if isinstance(sid, str) and sid.isalnum()]
+    if len(names) != len(sids):
+        return f"every statement needs an alphanumeric Sid (got {sids})"
+    duplicates = sorted({sid for sid in names if names.count(sid) > 1})
+    if duplicates:
+        return f"duplicate Sid {', '.join(duplicates)} (expected unique Sids)"
+    return None
+
+
 def render_document(
     source: str, variables: dict[str, Any], label: str, error: type[ValueError]
 ) -> tuple[str, dict[str, Any]]:

@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 from modules.core.policy_eval import PolicyError, validate_policy
-from modules.core.policy_templates import DESCRIPTION, compiled, minify
+from modules.core.policy_templates import DESCRIPTION, compiled, minify, sid_problem
 from modules.identity_center.config import FIXED_JOB_ROLES, AccessGrant
 
 if TYPE_CHECKING:
@@ -217,14 +217,9 @@ def check_inline_policy(name: str, text: str) -> dict[str, Any]:
         validate_policy(document)
     except PolicyError as error:
         raise PermissionSetError(f"inline policy '{name}' is not a valid policy: {error}") from None
-    sids = [statement.get("Sid") for statement in document["Statement"]]
-    if any(not isinstance(sid, str) or not sid.isalnum() for sid in sids):
-        raise PermissionSetError(
-            f"inline policy '{name}': every statement needs an alphanumeric Sid (got {sids})"
-        )
-    duplicates = sorted({sid for sid in sids if sids.count(sid) > 1})
-    if duplicates:
-        raise PermissionSetError(f"inline policy '{name}': duplicate Sid {', '.join(duplicates)}")
+    problem = sid_problem(document["Statement"])
+    if problem:
+        raise PermissionSetError(f"inline policy '{name}': {problem}")
     size = len(minify(document))
     if size > MAX_INLINE_POLICY_CHARS:
         raise PermissionSetError(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from modules.core.policy_eval import PolicyError
-from modules.core.policy_templates import RenderedPolicy, render_document
+from modules.core.policy_templates import RenderedPolicy, render_document, sid_problem
 from modules.core.rcp_eval import validate_rcp
 from modules.organization.guardrails import (
     ROOT,
@@ -123,9 +123,9 @@ def render_rcp(name: str, context: RcpContext, directory: Path = RCP_DIR) -> Ren
         validate_rcp(document)
     except PolicyError as error:
         raise RcpError(f"RCP '{name}' is not a valid RCP: {error}") from None
-    sids = [statement.get("Sid") for statement in document["Statement"]]
-    if any(not isinstance(sid, str) or not sid.isalnum() for sid in sids) or len(set(sids)) != len(sids):
-        raise RcpError(f"RCP '{name}': every statement needs a unique alphanumeric Sid (got {sids})")
+    problem = sid_problem(document["Statement"])
+    if problem:
+        raise RcpError(f"RCP '{name}': {problem}")
     return RenderedRcp(name=name, description=description, document=document)
 
 

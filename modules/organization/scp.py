@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from modules.core.policy_eval import PolicyError, validate_policy
-from modules.core.policy_templates import DESCRIPTION, RenderedPolicy, compiled
+from modules.core.policy_templates import DESCRIPTION, RenderedPolicy, compiled, sid_problem
 
 SCP_DIR = Path(__file__).resolve().parents[2] / "policies" / "scp"
 TEMPLATE_SUFFIX = ".json.j2"
@@ -131,7 +131,9 @@ def check_document(name: str, text: str) -> dict[str, Any]:
         validate_policy(document)
     except PolicyError as error:
         raise ScpError(f"SCP '{name}' is not a valid policy: {error}") from None
-    _check_sids(name, document)
+    problem = sid_problem(document["Statement"])
+    if problem:
+        raise ScpError(f"SCP '{name}': {problem}")
     return document
 
 
@@ -146,16 +148,6 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
-
-
-def _check_sids(name: str, document: dict[str, Any]) -> None:
-    statements = document["Statement"] if isinstance(document["Statement"], list) else [document["Statement"]]
-    sids = [statement.get("Sid") for statement in statements]
-    if any(not isinstance(sid, str) or not sid.isalnum() for sid in sids):
-        raise ScpError(f"SCP '{name}': every statement needs an alphanumeric Sid (got {sids})")
-    duplicates = sorted({sid for sid in sids if sids.count(sid) > 1})
-    if duplicates:
-        raise ScpError(f"SCP '{name}': duplicate Sid {', '.join(duplicates)} (expected unique Sids)")
 
 
 def _template_source(directory: Path, name: str) -> str:
