@@ -132,7 +132,6 @@ class Organization(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._estate = estate
-        self._providers = providers
         self.providers = providers
         self._control_tower = estate.control_tower_mode
         self.organization = self._organization()
