@@ -17,29 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the generated estate is the tests' (tests/support.py)
+from tests.support import generated_estate  # noqa: E402
+
 SAMPLE = ROOT / "environments"
 TARGET_SECONDS = 1.0
 RUNS = 5
-
-
-def generated_estate(target: Path, count: int) -> Path:
-    """The sample organization plus `count` environments cloned from dev with disjoint CIDRs."""
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "organization.yaml").write_text((SAMPLE / "organization.yaml").read_text())
-    dev = yaml.safe_load((SAMPLE / "dev.yaml").read_text())
-    for index in range(count):
-        env = {**dev, "name": f"env{index:02d}"}
-        env["account"] = {
-            "id": f"{900000000000 + index}",
-            "name": f"acme-env{index:02d}",
-            "email": f"aws-env{index:02d}@acme.example",
-        }
-        env["network"] = {**dev["network"], "cidr": f"10.{100 + index}.0.0/16"}
-        (target / f"env{index:02d}.yaml").write_text(yaml.safe_dump(env, sort_keys=False))
-    return target
 
 
 def _children_cpu() -> float:

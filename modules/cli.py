@@ -14,6 +14,7 @@ from modules.review.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from modules.config.models import Estate
+    from modules.review.shards import Shard
 
 DEFAULT_ENVIRONMENTS = Path("environments")
 
@@ -104,6 +105,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from modules.review.command import review
     from modules.review.errors import ToolError
 
+    _check_review_modes(args)
     synthesize = _child_synthesis(args)
 
     def synthesize_base(config: Path, out: Path, env: str | None, code: Path) -> list[str]:
@@ -116,6 +118,27 @@ def cmd_review(args: argparse.Namespace) -> int:
             ) from None
 
     return review(args, synthesize, synthesize_base)
+
+
+def _check_review_modes(args: argparse.Namespace) -> None:
+    """--merge judges what shards made: it plans nothing, so no option that shapes planning."""
+    if args.merge:
+        given = [
+            flag
+            for flag, value in (
+                ("--shard", args.shard),
+                ("--matrix", args.matrix),
+                ("--changed", args.changed),
+                ("--base", args.base),
+                ("--state-dir", args.state_dir),
+                ("--live", args.live),
+            )
+            if value
+        ]
+        if given:
+            raise UsageError(f"--merge takes the shards' results as they are: drop {', '.join(given)}")
+    if args.shard is not None and args.matrix is not None:
+        raise UsageError("--matrix lists the shards; --shard runs one: give one of them")
 
 
 def _child_synthesis(args: argparse.Namespace) -> Callable[[Estate, Path, str | None], list[str]]:
@@ -253,6 +276,31 @@ def _parser() -> argparse.ArgumentParser:
         "needs credentials)",
     )
     review.add_argument("--role", metavar="NAME", help="with --live: the read-only plan role to assume")
+    review.add_argument(
+        "--changed",
+        action="store_true",
+        help="plan and scan only the stacks whose synthesized config differs from the base's (and "
+        "the role stacks); the others are reported unchanged, with their cached results",
+    )
+    review.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="I/N",
+        help="review the I-th of N balanced slices of the stacks into OUT/partial (see --merge)",
+    )
+    review.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="DIR",
+        help="the verdict of every shard's partial result (each shard's OUT or OUT/partial)",
+    )
+    review.add_argument(
+        "--matrix",
+        type=_positive,
+        metavar="MAX",
+        help="print the CI job matrix (at most MAX shards, as JSON) and stop",
+    )
     drift = add(
         "drift", cmd_drift, "plan the deployed estate with refresh: 0 no drift, 1 drift, 2 could not run"
     )
@@ -263,6 +311,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     drift.add_argument("--emulator", metavar="URL", help="a local AWS emulator (http://127.0.0.1:PORT)")
     return parser
+
+
+def _shard(text: str) -> Shard:
+    from modules.review.shards import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive(text: str) -> int:

@@ -18,6 +18,24 @@ SAMPLE = ROOT / "environments"
 Edit = Callable[[dict[str, dict[str, Any]]], None]
 
 
+def generated_estate(target: Path, count: int) -> Path:
+    """The sample organization plus `count` environments cloned from dev with disjoint CIDRs
+    (tests and benchmarks: an estate of any size)."""
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "organization.yaml").write_text((SAMPLE / "organization.yaml").read_text())
+    dev = yaml.safe_load((SAMPLE / "dev.yaml").read_text())
+    for index in range(count):
+        env = {**dev, "name": f"env{index:02d}"}
+        env["account"] = {
+            "id": f"{900000000000 + index}",
+            "name": f"acme-env{index:02d}",
+            "email": f"aws-env{index:02d}@acme.example",
+        }
+        env["network"] = {**dev["network"], "cidr": f"10.{100 + index}.0.0/16"}
+        (target / f"env{index:02d}.yaml").write_text(yaml.safe_dump(env, sort_keys=False))
+    return target
+
+
 def copy_sample(target: Path) -> Path:
     """A writable copy of the sample estate's YAML files."""
     shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("schema"))

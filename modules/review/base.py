@@ -55,6 +55,7 @@ class BaseSide:
     states: Path  # <stack>.tfstate per base stack
     stacks: tuple[str, ...]
     protected: dict[str, list[str]] = field(default_factory=dict)  # stack -> prevent_destroy addresses
+    digests: dict[str, str] = field(default_factory=dict)  # stack -> `config_digest` of its synthesis
     reused: bool = False
     passes: int = 0
     note: str = ""  # e.g. the base has no configs yet
@@ -175,6 +176,7 @@ def prepare_base(
         manifest = {
             "stacks": stacks,
             "protected": {name: protected_addresses(_config(synth_dir, name)) for name in stacks},
+            "digests": {name: config_digest(_config(synth_dir, name)) for name in stacks},
             "passes": passes,
             "note": "",
         }
@@ -239,6 +241,20 @@ def _settle(
     )
 
 
+def config_digest(synthesized: dict[str, Any]) -> str:
+    """A stack's synthesized config, hashed as data (key order and layout do not count): equal
+    for the base and the head when the change leaves the stack alone, wherever each checkout
+    sits (a local backend's state path is relative to it; its file name still counts)."""
+    comparable = dict(synthesized)
+    terraform = dict(comparable.get("terraform") or {})
+    local = (terraform.get("backend") or {}).get("local")
+    if isinstance(local, dict) and isinstance(local.get("path"), str):
+        terraform["backend"] = {**terraform["backend"], "local": {**local, "path": Path(local["path"]).name}}
+        comparable["terraform"] = terraform
+    canonical = json.dumps(comparable, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def _config(synth_dir: Path, stack: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((synth_dir / "stacks" / stack / "cdk.tf.json").read_text("utf-8"))
     return data
@@ -252,6 +268,7 @@ def _load(entry: Path, ref: str, commit: str, *, reused: bool = True) -> BaseSid
         states=entry / "states",
         stacks=tuple(manifest["stacks"]),
         protected={name: list(addresses) for name, addresses in manifest["protected"].items()},
+        digests={name: str(digest) for name, digest in manifest.get("digests", {}).items()},
         reused=reused,
         passes=int(manifest["passes"]),
         note=str(manifest.get("note", "")),

@@ -7,6 +7,12 @@
 
 A check yields one `Outcome` per thing it looked at (passes too: the compliance map shows them).
 Checks are plain Python loaded from files, so a new check needs no registration anywhere.
+
+Scope: a check sees one stack at a time (`scope="stack"`, the default: its outcomes for a stack
+depend only on that stack and the estate), or the role stacks together (`scope="roles"`:
+organization, log-archive and security, e.g. "the organization trail records the log buckets").
+The review judges stack by stack and never holds every plan at once (modules/review/judge.py);
+tests/review/test_judge.py proves each check gives the same results judged so as over every stack.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from modules.config.models import Estate
 from modules.config.topology import StackSpec, topology
 from modules.review.model import SEVERITIES, PlannedResource, Result, StackView
 
 CHECK_ID = re.compile(r"^LZ_[A-Z]{2,8}_\d{3}$")
+Scope = Literal["stack", "roles"]
+SCOPES: tuple[Scope, ...] = ("stack", "roles")
 
 
 class CheckLoadError(Exception):
@@ -72,6 +81,7 @@ class Check:
     severity: str
     function: CheckFunction
     path: Path | None = None
+    scope: Scope = "stack"
 
     def run(self, context: CheckContext) -> list[Result]:
         return [
@@ -90,7 +100,9 @@ class Check:
         ]
 
 
-def check(check_id: str, title: str, *, severity: str = "HIGH") -> Callable[[CheckFunction], Check]:
+def check(
+    check_id: str, title: str, *, severity: str = "HIGH", scope: Scope = "stack"
+) -> Callable[[CheckFunction], Check]:
     """Declare a check. The ID is stable forever (suppressions and the compliance map cite it).
 
     Which requirements it proves is said once, in `policies/compliance/baseline.yaml`."""
@@ -98,9 +110,11 @@ def check(check_id: str, title: str, *, severity: str = "HIGH") -> Callable[[Che
         raise CheckLoadError(f"check id '{check_id}' must look like LZ_<AREA>_<NNN>, e.g. LZ_LOG_001")
     if severity not in SEVERITIES:
         raise CheckLoadError(f"{check_id}: severity '{severity}' is not one of {', '.join(SEVERITIES)}")
+    if scope not in SCOPES:
+        raise CheckLoadError(f"{check_id}: scope '{scope}' is not one of {', '.join(SCOPES)}")
 
     def register(function: CheckFunction) -> Check:
-        return Check(check_id, title, severity, function)
+        return Check(check_id, title, severity, function, scope=scope)
 
     return register
 
@@ -124,7 +138,7 @@ def _load_file(path: Path) -> list[Check]:
     found = [value for value in vars(module).values() if isinstance(value, Check)]
     if len(found) != 1:
         raise CheckLoadError(f"{path}: defines {len(found)} checks (expected exactly one @check per file)")
-    return [Check(c.id, c.title, c.severity, c.function, path) for c in found]
+    return [Check(c.id, c.title, c.severity, c.function, path, c.scope) for c in found]
 
 
 def load_checks(directory: Path) -> list[Check]:

@@ -1,22 +1,26 @@
-"""`lz review`: validate -> synth -> offline plans -> checkov -> our checks -> suppressions -> verdict.
+"""`lz review`: validate -> synth -> offline plans -> checkov -> judge stack by stack -> verdict.
 
 Everything cheap and everything that can say "bad input" runs before the expensive part: configs,
 policy files, check files, terraform, the provider mirror and checkov are all looked at before
 the bindings are imported. Synthesis is passed in (the CLI owns the cdktf import), so this
 package never imports cdktf.
 
-The pipeline owns the caches' lifecycle: planning and checkov read and fill them, and after each
-step the review drops the entries it did not use, of the stacks it reviewed only (`_evict`), so a
-review of one environment keeps every other environment's entries.
+`collect` runs everything up to the per-stack judgements (modules/review/judge.py), for every
+stack or for one shard's slice (`--shard`), planning only what changed since the base
+(`--changed`; the rest from the judgement cache). A single run then ends in `finish`; a shard
+writes its judgements for `run_merge`, which ends in the same `finish`.
+
+The pipeline owns the caches' lifecycle: planning, checkov and judging read and fill them, and
+after each step the review drops the entries it did not use, of the stacks it reviewed only
+(`_evict`), so a review of one environment or one shard keeps every other stack's entries.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,44 +28,37 @@ from pathlib import Path
 from typing import Any
 
 from modules.config import Estate, load_estate
-from modules.config.topology import ROLE_STACKS, require_environment, topology
-from modules.core.errors import ConfigIssue, display_path
+from modules.config.topology import ORGANIZATION, ROLE_STACKS, require_environment, topology
 from modules.review import prior_state
 from modules.review.base import (
     AUTO,
     BaseRequest,
     BaseSide,
     auto_base,
+    config_digest,
     prepare_base,
     prune_bases,
     repository_root,
 )
-from modules.review.change_safety import CHECK_IDS as CHANGE_CHECK_IDS
-from modules.review.change_safety import (
-    Change,
-    ChangeContext,
-    ChangeSafety,
-    load_change_safety,
-    orphaned,
-    plan_changes,
-)
-from modules.review.checkov import CheckovRun, checkov_cache, checkov_command, run_checkov
-from modules.review.checks import Check, CheckContext, load_checks, run_checks
-from modules.review.compliance import Baseline, consistency_issues, evaluate, load_baseline
-from modules.review.content_cache import ContentCache
+from modules.review.checkov import CHECKOV_VERSION, CheckovRun, checkov_cache, checkov_command, run_checkov
+from modules.review.content_cache import ContentCache, Inputs, code_digest
 from modules.review.errors import ToolError
+from modules.review.judge import Judged, StackJudgement, finish, judge_stack, removed_stack_changes
 from modules.review.live import plan_live
-from modules.review.model import StackView
+from modules.review.model import Result, StackView
+from modules.review.partial import check_complete, merge_judged, read_partials
 from modules.review.planning import plan_cache, plan_stacks, provider_schemas, tool_identity
 from modules.review.plugin_cache import prime_plugin_cache
+from modules.review.policy_set import Policies, load_policies, tree_digest
 from modules.review.progress import Progress
-from modules.review.provenance import config_origin, key_origin, replacement_origin
-from modules.review.reports.access import access_report
-from modules.review.suppressions import Suppressions, load_suppressions
+from modules.review.provenance import config_origin
+from modules.review.shards import Shard, matrix, ordered, resource_count, shard_count, slice_of
 from modules.review.terraform_cli import StackPlan, Terraform, provider_source, write_cli_config
 from modules.review.verdict import Review
-from modules.targets.offline import missing_providers, protected_addresses
 
+# The code that judges a stack, with everything it imports: a change to it invalidates every
+# cached judgement.
+JUDGING_CODE = ("modules.review.judge",)
 Synthesize = Callable[[Estate, Path, str | None], list[str]]
 # (config dir, out, env, code checkout) -> stacks: synthesizes a base with the base's own code.
 SynthesizeBase = Callable[[Path, Path, str | None, Path], list[str]]
@@ -84,27 +81,10 @@ class Options:
     base: str | None = None  # git ref whose planned state is the prior state; "auto": the PR's base
     live: bool = False  # plan against each stack's deployed state, refreshed (needs credentials)
     role_name: str | None = None  # with live: the read-only role to assume instead of the deployer
+    changed: bool = False  # plan and scan only the stacks the change touches (needs a base)
+    shard: Shard | None = None  # review only this shard's slice, for `--merge`
+    matrix: int | None = None  # only list the CI jobs for at most this many shards, then stop
     today: dt.date = field(default_factory=dt.date.today)  # expiry dates compare against it
-
-
-@dataclass(frozen=True)
-class Policies:
-    checks: list[Check]
-    suppressions: Suppressions
-    change_safety: ChangeSafety
-    baseline: Baseline
-    issues: list[ConfigIssue]
-
-
-def load_policies(root: Path, today: dt.date) -> Policies:
-    """Every policy input at once; shape errors raise ConfigError, governance gaps become issues."""
-    checks = load_checks(root / "checks")
-    suppressions = load_suppressions(root / "suppressions.yaml", today=today)
-    change_safety = load_change_safety(root / "change_safety.yaml", today=today)
-    baseline, source = load_baseline(root / "compliance" / "baseline.yaml")
-    mapped = consistency_issues(baseline, source, {check.id for check in checks} | set(CHANGE_CHECK_IDS))
-    issues = [*suppressions.issues, *change_safety.issues, *mapped]
-    return Policies(checks, suppressions, change_safety, baseline, issues)
 
 
 @contextmanager
@@ -124,12 +104,36 @@ class Prior:
     base: BaseSide | None = None
 
 
+@dataclass
+class Collected:
+    """A review up to its verdict: the estate, the policies, and every stack of this run judged."""
+
+    estate: Estate
+    policies: Policies
+    stacks: list[str]  # every stack of the review (with --shard: of every shard), estate order
+    selected: list[str]  # the stacks this run judged (its shard's slice, or all of them)
+    judged: Judged
+    identity: dict[str, str]  # what a merge compares across shards: config, policies, code, tools
+    matrix: list[dict[str, Any]] | None = None  # with Options.matrix: the CI jobs, nothing judged
+
+
 def run_review(
     options: Options,
     synthesize: Synthesize,
     progress: Progress,
     synthesize_base: SynthesizeBase | None = None,
 ) -> Review:
+    collected = collect(options, synthesize, progress, synthesize_base)
+    return finish(collected.estate, collected.policies, collected.judged)
+
+
+def collect(
+    options: Options,
+    synthesize: Synthesize,
+    progress: Progress,
+    synthesize_base: SynthesizeBase | None = None,
+) -> Collected:
+    """Validate, synthesize, the prior state, plans, checkov, and each stack of this run judged."""
     timings: dict[str, float] = {}
     with _timed(progress, timings, "validate", "validate configs and policies"):
         # The whole estate even with --env: the role stacks carry every environment.
@@ -138,75 +142,138 @@ def run_review(
         policies = load_policies(options.policies, options.today)
         build = options.out / "build"
         terraform = Terraform(write_cli_config(build, provider_source()))
-        checkov_command()  # fail now, not after minutes of synthesis
+        checkov = checkov_command()  # fail now, not after minutes of synthesis
         base_ref = _base_ref(options)
+        if options.changed and base_ref is None:
+            raise ToolError(
+                "--changed compares every stack with a base: give --base REF (e.g. origin/main), or run "
+                "in a pull request (--base auto); without one every stack is changed"
+            )
     with ThreadPoolExecutor(max_workers=1) as background:
         primed = background.submit(prime_plugin_cache, terraform, build)  # overlaps the bindings import
         with _timed(progress, timings, "synth", "synthesize stacks (imports the provider bindings)"):
             stacks = synthesize(estate, options.out / "synth", options.env)
         primed.result()
+    synth_dir = options.out / "synth"
+    stacks = ordered(stacks, topology(estate).names)
     tools = tool_identity(terraform, build)
     cache_root = options.plan_cache or options.out / "plan-cache"
     cache = plan_cache(options.plan_cache / "plans", tools) if options.plan_cache else None
-    prior = (
-        Prior(options.state_dir, f"recorded state in `{options.state_dir}`") if options.state_dir else None
+    prior = _prior(
+        options, base_ref, terraform, tools, cache_root, cache, build, synthesize_base, progress, timings
     )
-    if base_ref is not None:
-        with _timed(progress, timings, "base", f"prior state from the base {base_ref}"):
-            request = BaseRequest(
-                base_ref,
-                options.config_dir,
-                cache_root,
-                options.out / "base",
-                build,
-                options.workers,
-            )
-            side = prepare_base(
-                request,
-                terraform,
-                tools,
-                synthesize_base or _no_base_synthesis,
-                lambda: prior_state.Schemas.from_file(provider_schemas(terraform, build, cache_root, tools)),
-                progress.note,
-                cache,
-            )
-            if not side.reused:
-                prune_bases(request.cache_dir)
-            progress.note(f"prior state: {side.describe()}")
-        prior = Prior(side.states, side.describe(), side)
-    prior = prior or Prior(None, NO_PRIOR_STATE)
-    if options.live:
-        prior = Prior(None, LIVE_STATE)
+    identity = _identity(options, tools, checkov)
+    judgements = (
+        judgement_cache(options.plan_cache / "judgements", identity)
+        if options.plan_cache and not options.live
+        else None
+    )
+    selection = _select(options, estate, stacks, synth_dir, prior, judgements)
+    for line in selection.notes:
+        progress.note(line)
+    if options.matrix is not None:
+        jobs = matrix(selection.weights, shard_count(selection.weights, selection.focus, options.matrix))
+        return Collected(estate, policies, stacks, [], Judged({}, {}), identity, jobs)
+    reviewed = selection.reviewed
     with _timed(
-        progress, timings, "plan", f"plan {len(stacks)} stack(s) {'live' if options.live else 'offline'}"
+        progress, timings, "plan", f"plan {len(reviewed)} stack(s) {'live' if options.live else 'offline'}"
     ):
-        plans = _plan(options, stacks, build, prior, terraform, progress, cache)
+        plans = _plan(options, reviewed, build, prior, terraform, progress, cache) if reviewed else []
         if not options.live:  # a live review plans without the cache: nothing to judge it by
-            _evict(cache, options, stacks)
-        _require_plans(plans, estate, options.out / "synth")
-    views = _stack_views(options.out / "synth", plans)
-    scanned = checkov_cache(options.plan_cache / "checkov", checkov_command()) if options.plan_cache else None
+            _evict(cache, selection.evict_scope())
+        _require_plans(plans, estate, synth_dir)
     with _timed(progress, timings, "checkov", "checkov on the plans"):
-        checkov = run_checkov(
-            {plan.name: _plan_path(plan) for plan in plans},
-            options.out / "checkov",
-            workers=options.workers,
-            cache=scanned,
+        scan = _scan(options, checkov, plans, selection)
+        reused = f", {len(scan.reused)} unchanged plan(s) from the cache" if scan.reused else ""
+        progress.note(f"checkov {scan.version}: {scan.checks_run} check results{reused}")
+    with _timed(progress, timings, "judge", f"{len(policies.checks)} project check(s), stack by stack"):
+        judged = _judge_stacks(estate, policies, synth_dir, plans, scan, prior, judgements, selection)
+        if judgements is not None:
+            _evict(judgements, selection.evict_scope(cached=True))
+    _complete(judged, prior, selection, stacks, options.env)
+    judged.checkov_version = scan.version
+    judged.timings = timings
+    judged.reused_plans = [plan.name for plan in plans if plan.reused]
+    judged.reused_checkov = list(scan.reused)
+    return Collected(estate, policies, stacks, selection.stacks, judged, identity)
+
+
+def _scan(options: Options, checkov: list[str], plans: list[StackPlan], selection: Selection) -> CheckovRun:
+    if not plans:  # every stack of this shard came from the judgement cache
+        return CheckovRun([], "", 0)
+    scanned = checkov_cache(options.plan_cache / "checkov", checkov) if options.plan_cache else None
+    scan = run_checkov(
+        {plan.name: _plan_path(plan) for plan in plans},
+        options.out / "checkov",
+        workers=options.workers,
+        cache=scanned,
+    )
+    _evict(scanned, selection.evict_scope())
+    return scan
+
+
+def _complete(judged: Judged, prior: Prior, selection: Selection, stacks: list[str], env: str | None) -> None:
+    """The prior side of the judgement: removed stacks (once), the base's prevent_destroy marks."""
+    if selection.holds_removed:
+        judged.removed = removed_stack_changes(_removed_stacks(prior, set(stacks), env))
+    judged.base_protected = _base_protected(prior, [*selection.stacks, *judged.removed])
+    judged.prior_state = prior.description
+    judged.unchanged = sorted(selection.cached)
+    judged.changed = selection.changed
+
+
+def _prior(
+    options: Options,
+    base_ref: str | None,
+    terraform: Terraform,
+    tools: str,
+    cache_root: Path,
+    cache: ContentCache | None,
+    build: Path,
+    synthesize_base: SynthesizeBase | None,
+    progress: Progress,
+    timings: dict[str, float],
+) -> Prior:
+    """Where the plans' prior state comes from: recorded, the base's, live, or none."""
+    if options.live:
+        return Prior(None, LIVE_STATE)
+    if options.state_dir:
+        return Prior(options.state_dir, f"recorded state in `{options.state_dir}`")
+    if base_ref is None:
+        return Prior(None, NO_PRIOR_STATE)
+    with _timed(progress, timings, "base", f"prior state from the base {base_ref}"):
+        work = options.out / "base"
+        request = BaseRequest(base_ref, options.config_dir, cache_root, work, build, options.workers)
+        side = prepare_base(
+            request,
+            terraform,
+            tools,
+            synthesize_base or _no_base_synthesis,
+            lambda: prior_state.Schemas.from_file(provider_schemas(terraform, build, cache_root, tools)),
+            progress.note,
+            cache,
         )
-        _evict(scanned, options, stacks)
-        reused = f", {len(checkov.reused)} unchanged plan(s) from the cache" if checkov.reused else ""
-        progress.note(f"checkov {checkov.version}: {checkov.checks_run} check results{reused}")
-    with _timed(
-        progress, timings, "checks", f"{len(policies.checks)} project check(s), change safety, suppressions"
-    ):
-        changes = _changes(views, plans, prior, estate, options.env)
-        context = _change_context(estate, views, prior, policies.change_safety)
-        review = _verdict(estate, views, checkov, policies, changes, context)
-    review.prior_state = prior.description
-    review.timings = timings
-    review.reused_plans = [plan.name for plan in plans if plan.reused]
-    review.reused_checkov = list(checkov.reused)
-    return review
+        if not side.reused:
+            prune_bases(request.cache_dir)
+        progress.note(f"prior state: {side.describe()}")
+    return Prior(side.states, side.describe(), side)
+
+
+def _identity(options: Options, tools: str, checkov: list[str]) -> dict[str, str]:
+    """What decides a stack's judgement besides its own inputs; shards of one change agree on it."""
+    return merge_identity(options.config_dir, options.policies, options.env) | {
+        "tools": tools,
+        "checkov": " ".join([CHECKOV_VERSION, *checkov]),
+        "prior": "live" if options.live else ("recorded" if options.state_dir else (options.base or "none")),
+    }
+
+
+def judgement_cache(directory: Path, identity: Mapping[str, str]) -> ContentCache:
+    """Each stack's judgement, keyed by its synthesized config, its prior state and the config
+    files its checks may read; the identity covers policies, code, tools and checkov (not the
+    whole config: that changes with every environment file)."""
+    shared = {key: value for key, value in identity.items() if key not in ("config", "env", "prior")}
+    return ContentCache(directory, json.dumps(shared, sort_keys=True))
 
 
 def _plan(
@@ -241,11 +308,11 @@ def _plan(
     )
 
 
-def _evict(cache: ContentCache | None, options: Options, stacks: list[str]) -> None:
-    """Drop what this review did not use: everywhere after a whole review, only in the stacks it
-    reviewed after an `--env` one (the other environments' entries are still current)."""
+def _evict(cache: ContentCache | None, scope: list[str] | None) -> None:
+    """Drop what this review did not use: everywhere after a whole review, else only in the
+    stacks it reviewed (the other environments' and shards' entries are still current)."""
     if cache is not None:
-        cache.evict_unused(None if options.env is None else stacks)
+        cache.evict_unused(scope)
 
 
 def _base_ref(options: Options) -> str | None:
@@ -267,50 +334,6 @@ def _no_base_synthesis(config: Path, out: Path, env: str | None, code: Path) -> 
     raise ToolError("this caller cannot synthesize a base (no base synthesizer given)")
 
 
-def _changes(
-    views: dict[str, StackView], plans: list[StackPlan], prior: Prior, estate: Estate, env: str | None
-) -> dict[str, list[Change]]:
-    """Each stack's planned changes, and the resources of stacks gone from the config (orphans)."""
-    changes = {
-        name: _with_origins(
-            plan_changes(view, _removed_regions(plan.directory, view.synthesized)), view, estate
-        )
-        for name, view, plan in ((plan.name, views[plan.name], plan) for plan in plans)
-    }
-    for stack, state in _removed_stacks(prior, set(views), env).items():
-        changes[stack] = orphaned(stack, state)
-    return changes
-
-
-def _with_origins(changes: list[Change], view: StackView, estate: Estate) -> list[Change]:
-    """Each replacement and removed-region destroy with the YAML key that caused it, where known."""
-    raw = {str(change.get("address")): change for change in view.resource_changes}
-    regions = key_origin(estate, "organization", ("approved_regions",))
-    annotated = []
-    for change in changes:
-        origin = None
-        if change.action == "replace" and change.address in raw:
-            origin = replacement_origin(raw[change.address], view.synthesized, estate, view.name)
-        elif change.region_removed:
-            origin = regions
-        annotated.append(dataclasses.replace(change, origin=str(origin)) if origin else change)
-    return annotated
-
-
-def _removed_regions(directory: Path, synthesized: dict[str, Any]) -> dict[str, str]:
-    """address -> alias for state resources whose provider the stack no longer configures."""
-    state_file = directory / "terraform.tfstate"
-    if not state_file.is_file():
-        return {}
-    state = _read_json(state_file)
-    gone = {f"aws.{alias}" for alias in missing_providers(synthesized, state)}
-    return {
-        address: key.split(".", 1)[1]
-        for address, key in prior_state.state_resource_providers(state).items()
-        if key in gone
-    }
-
-
 def _removed_stacks(prior: Prior, planned: set[str], env: str | None) -> dict[str, dict[str, Any]]:
     """Stacks the prior state has and the head does not (with --env: only that environment's)."""
     if prior.state_dir is None or not prior.state_dir.is_dir():
@@ -324,19 +347,6 @@ def _removed_stacks(prior: Prior, planned: set[str], env: str | None) -> dict[st
         if prior_state.state_addresses(state):
             removed[stack] = state
     return removed
-
-
-def _change_context(
-    estate: Estate, views: dict[str, StackView], prior: Prior, safety: ChangeSafety
-) -> ChangeContext:
-    """prevent_destroy as the head marks it, and as the base did for what the head removed."""
-    marked = {name: set(protected_addresses(view.synthesized)) for name, view in views.items()}
-    if prior.base is not None:
-        for stack, addresses in prior.base.protected.items():
-            marked.setdefault(stack, set()).update(addresses)
-    stages = set(safety.rules.production_stages)
-    production = frozenset(name for name, env in estate.environments.items() if env.stage in stages)
-    return ChangeContext({name: frozenset(found) for name, found in marked.items()}, production)
 
 
 def _plan_line(plan: StackPlan) -> str:
@@ -373,56 +383,184 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def _stack_views(synth_dir: Path, plans: list[StackPlan]) -> dict[str, StackView]:
-    return {
-        plan.name: StackView(
-            plan.name,
-            _read_json(synth_dir / "stacks" / plan.name / "cdk.tf.json"),
-            _read_json(_plan_path(plan)),
-        )
-        for plan in plans
-    }
+@dataclass
+class Selection:
+    """The stacks this run judges, and how: planned and scanned now, or from the judgement cache."""
+
+    stacks: list[str]  # this run's stacks (its shard's slice, or every stack), estate order
+    reviewed: list[str]  # planned and scanned in this run
+    cached: dict[str, StackJudgement]  # unchanged since the base, judged by an earlier review
+    changed: list[str] | None  # with --changed: stacks whose synthesized config differs from the base's
+    holds_removed: bool  # this run reports the stacks gone from the config (one shard does)
+    whole: bool  # every stack of the estate, planned here: the caches may drop what it did not use
+    weights: dict[str, int] = field(default_factory=dict)  # what slices balance (--shard, --matrix)
+    focus: list[str] = field(default_factory=list)  # the stacks to plan and scan (--changed: fewer)
+    notes: list[str] = field(default_factory=list)
+
+    def evict_scope(self, *, cached: bool = False) -> list[str] | None:
+        """Where a cache may drop unused entries: everywhere after a whole review, else only in
+        the stacks this run planned (with `cached`: and those it took from the judgement cache)."""
+        if self.whole:
+            return None
+        return [*self.reviewed, *(self.cached if cached else ())]
 
 
-def _verdict(
+def _select(
+    options: Options,
     estate: Estate,
-    views: dict[str, StackView],
-    checkov: CheckovRun,
-    policies: Policies,
-    changes: dict[str, list[Change]],
-    context: ChangeContext,
-) -> Review:
-    """Pure: results from every source, suppressions applied, compliance evaluated."""
-    ours = run_checks(policies.checks, CheckContext(estate, views))
-    flat = [change for stack_changes in changes.values() for change in stack_changes]
-    raw = [*checkov.results, *ours, *policies.change_safety.results(flat, context)]
-    results = policies.suppressions.apply(raw)
-    order = topology(estate).names  # organization, log-archive, security, then environments
-    stacks = sorted(views, key=lambda name: (order.index(name) if name in order else len(order), name))
-    removed = sorted(set(changes) - set(views))
-    return Review(
-        estate=estate.organization.name,
-        stacks=stacks,
-        results=results,
-        policy_issues=policies.issues,
-        changes=changes,
-        sensitive=[change for change in flat if policies.change_safety.is_sensitive(change)],
-        compliance=evaluate(policies.baseline, results, stacks),
-        unused_suppressions=policies.suppressions.unused(raw),
-        checkov_version=checkov.version,
-        config_files=_config_files(estate, [*stacks, *removed]),
-        removed_stacks=removed,
-        access=access_report(estate, views),
+    stacks: list[str],
+    synth_dir: Path,
+    prior: Prior,
+    judgements: ContentCache | None,
+) -> Selection:
+    """`--changed`: the stacks whose synthesized config differs from the base's, plus the role
+    stacks (the role-scope checks and the access matrix read them); the others are taken from the
+    judgement cache, or reviewed when it has no entry. `--shard I/N`: this shard's slice."""
+    sliced = options.shard is not None or options.matrix is not None
+    configs = (
+        {name: _read_json(_synthesized(synth_dir, name)) for name in stacks}
+        if options.changed or sliced
+        else {}
+    )
+    changed: list[str] | None = None
+    focus = set(stacks)
+    if options.changed:
+        digests = prior.base.digests if prior.base is not None else {}
+        changed = [name for name in stacks if config_digest(configs[name]) != digests.get(name)]
+        focus = set(changed) | {name for name in stacks if name in ROLE_STACKS}
+    mine = stacks
+    weights = {name: resource_count(configs[name]) if name in focus else 1 for name in configs}
+    if options.shard is not None:
+        mine = ordered(slice_of(weights, options.shard), stacks)
+    cached: dict[str, StackJudgement] = {}
+    notes = []
+    for name in (name for name in mine if name not in focus):
+        found = _cached_judgement(judgements, estate, synth_dir, prior, name)
+        if found is None:
+            notes.append(f"{name}: unchanged since the base, but no review of it is cached: reviewed now")
+        else:
+            cached[name] = found
+    if options.shard is not None:
+        notes.insert(0, f"shard {options.shard}: {len(mine)} of {len(stacks)} stack(s): {', '.join(mine)}")
+    return Selection(
+        stacks=mine,
+        reviewed=[name for name in mine if name not in cached],
+        cached=cached,
+        changed=changed,
+        holds_removed=_holds_removed(options.shard, mine, stacks),
+        whole=options.env is None and options.shard is None and not options.changed,
+        weights=weights,
+        focus=[name for name in stacks if name in focus],
+        notes=notes,
     )
 
 
-def _config_files(estate: Estate, stacks: list[str]) -> dict[str, str]:
-    """The YAML file a finding in each stack is fixed in (environment stacks: their own file)."""
-    organization = estate.sources.get("organization")
-    fallback = organization.name if organization else "environments/organization.yaml"
+def _holds_removed(shard: Shard | None, mine: list[str], stacks: list[str]) -> bool:
+    """Stacks gone from the config are reported once: by the shard with the organization stack."""
+    if shard is None:
+        return True
+    return ORGANIZATION in mine if ORGANIZATION in stacks else shard.index == 1
+
+
+def _judgement_inputs(estate: Estate, synth_dir: Path, prior: Prior, stack: str) -> Inputs:
+    """A stack's judgement is made from its synthesized config, its prior state, and the config
+    files a stack-scope check may read for it: organization.yaml and the stack's own file."""
+    state = prior.state_dir / f"{stack}.tfstate" if prior.state_dir else None
+    files = [source.path for name, source in sorted(estate.sources.items()) if name in (ORGANIZATION, stack)]
+    return [
+        ("cdk.tf.json", config_digest(_read_json(_synthesized(synth_dir, stack))).encode()),
+        ("terraform.tfstate", state.read_bytes() if state is not None and state.is_file() else None),
+        *((f"config:{path.name}", path.read_bytes()) for path in files),
+    ]
+
+
+def _cached_judgement(
+    cache: ContentCache | None, estate: Estate, synth_dir: Path, prior: Prior, stack: str
+) -> StackJudgement | None:
+    if cache is None or stack in ROLE_STACKS:
+        return None
+    entry = cache.get(stack, _judgement_inputs(estate, synth_dir, prior, stack))
+    if entry is None:
+        return None
+    try:
+        return StackJudgement.from_json(json.loads(entry.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # unreadable (an older layout, edited by hand): review the stack again
+
+
+def _judge_stacks(
+    estate: Estate,
+    policies: Policies,
+    synth_dir: Path,
+    plans: list[StackPlan],
+    scan: CheckovRun,
+    prior: Prior,
+    cache: ContentCache | None,
+    selection: Selection,
+) -> Judged:
+    """Each planned stack judged alone, its plan dropped before the next is read; the role
+    stacks' views kept (three, whatever the estate's size)."""
+    checkov: dict[str, list[Result]] = {}
+    for result in scan.results:
+        checkov.setdefault(result.stack, []).append(result)
+    judgements = dict(selection.cached)
+    role_views: dict[str, StackView] = {}
+    for plan in plans:
+        synthesized = _read_json(_synthesized(synth_dir, plan.name))
+        view = StackView(plan.name, synthesized, _read_json(_plan_path(plan)))
+        state_file = plan.directory / "terraform.tfstate"
+        state = _read_json(state_file) if state_file.is_file() else None
+        judgement = judge_stack(estate, policies.checks, view, state, checkov.get(plan.name, []))
+        judgements[plan.name] = judgement
+        if cache is not None:
+            inputs = _judgement_inputs(estate, synth_dir, prior, plan.name)
+            cache.put(plan.name, inputs, json.dumps(judgement.as_json()).encode())
+        if plan.name in ROLE_STACKS:
+            role_views[plan.name] = view
+    return Judged(judgements, role_views)
+
+
+def _base_protected(prior: Prior, stacks: list[str]) -> dict[str, list[str]]:
+    if prior.base is None:
+        return {}
+    return {name: prior.base.protected[name] for name in stacks if name in prior.base.protected}
+
+
+def _synthesized(synth_dir: Path, stack: str) -> Path:
+    return synth_dir / "stacks" / stack / "cdk.tf.json"
+
+
+def run_merge(
+    config_dir: Path,
+    policies_dir: Path,
+    env: str | None,
+    partial_dirs: list[Path],
+    progress: Progress,
+    today: dt.date | None = None,
+) -> Review:
+    """`lz review --merge DIR...`: the shards' partial results judged as one review.
+
+    No synthesis, Terraform or checkov: the configs and policies are read (a shard made from
+    others is refused), the role-scope checks run on the role stacks' views, and the verdict is
+    `finish` over every shard's judgements, as in a single run."""
+    timings: dict[str, float] = {}
+    with _timed(progress, timings, "merge", f"merge {len(partial_dirs)} partial result(s)"):
+        estate = load_estate(config_dir)
+        require_environment(estate, env, config_dir)
+        policies = load_policies(policies_dir, today or dt.date.today())
+        partials = read_partials(partial_dirs)
+        check_complete(partials, merge_identity(config_dir, policies_dir, env))
+        judged = merge_judged(partials)
+        review = finish(estate, policies, judged)
+    review.timings["merge"] = timings["merge"]
+    return review
+
+
+def merge_identity(config_dir: Path, policies_dir: Path, env: str | None) -> dict[str, str]:
+    """The part of `_identity` the merging checkout can compute without Terraform or checkov."""
     return {
-        stack: display_path(estate.sources[stack].path)
-        if stack in estate.sources
-        else (fallback if stack in ROLE_STACKS else f"{stack}.yaml (removed)")
-        for stack in stacks
+        "config": tree_digest(config_dir),
+        "policies": tree_digest(policies_dir),
+        "code": code_digest(JUDGING_CODE),
+        "env": env or "",
     }

@@ -31,6 +31,9 @@ class Review:
     access: dict[str, Any] = field(default_factory=dict)  # reports/access.py: matrix, catalog version
     prior_state: str = ""  # where the plans' prior state came from (or that there was none)
     removed_stacks: list[str] = field(default_factory=list)  # in the prior state, gone from the config
+    # With --changed: stacks not planned again, their results from the judgement cache...
+    unchanged: list[str] = field(default_factory=list)
+    changed: list[str] | None = None  # ...and the stacks whose config differs from the base's
 
     @property
     def destructive(self) -> list[Change]:
@@ -75,8 +78,9 @@ class Review:
 
     def headline(self) -> str:
         verdict = "PASSED" if self.ok else "FAILED"
+        unchanged = f" ({len(self.unchanged)} unchanged, cached results)" if self.unchanged else ""
         return (
             f"{verdict}: {len(self.failed)} failed, {len(self.suppressed)} suppressed, "
-            f"{len(self.passed)} passed on {len(self.stacks)} stack(s); "
+            f"{len(self.passed)} passed on {len(self.stacks)} stack(s){unchanged}; "
             f"{len(self.policy_issues)} policy issue(s)"
         )

@@ -71,6 +71,7 @@ def _problems(stack: StackView, row: AlarmRow, log_groups: set[str]) -> list[str
 @check(
     "LZ_DET_001",
     "Every DET-3/DET-5 event class has a metric filter on the trail's log group and an alarm with an action",
+    scope="roles",
 )
 def cis_alarm_classes_have_filter_and_action(ctx: CheckContext) -> Iterator[Outcome]:
     stack = ctx.stacks.get(ORGANIZATION)

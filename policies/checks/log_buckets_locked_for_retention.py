@@ -61,6 +61,7 @@ def _problems(ctx: CheckContext, stack: StackView, bucket: PlannedResource, requ
 @check(
     "LZ_LOG_002",
     "Every log bucket has Object Lock with a default retention of at least the retention floor",
+    scope="roles",
 )
 def log_buckets_locked_for_retention(ctx: CheckContext) -> Iterator[Outcome]:
     if LOG_ARCHIVE not in ctx.stacks:  # pending account: nothing planned to judge

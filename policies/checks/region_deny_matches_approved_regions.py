@@ -68,6 +68,7 @@ def _controls(ctx: CheckContext) -> Iterator[Outcome]:
 @check(
     "LZ_SCP_002",
     "Region deny matches the approved regions and keeps global services and exempt roles usable",
+    scope="roles",
 )
 def region_deny_matches_approved_regions(ctx: CheckContext) -> Iterator[Outcome]:
     if ctx.estate.control_tower_mode:

@@ -40,6 +40,7 @@ def _problems(documents: list[dict[str, Any]], bucket: str, deployer: str, regio
 @check(
     "LZ_SCP_001",
     "SCPs protect every log bucket from deletion, overwrite and weakening",
+    scope="roles",
 )
 def scps_protect_log_buckets(ctx: CheckContext) -> Iterator[Outcome]:
     deployer = f"arn:aws:iam::444455556666:role/{ctx.estate.organization.deployment.role_name}"

@@ -25,6 +25,7 @@ def _covers(selector: dict[str, Any], bucket: str) -> bool:
 @check(
     "LZ_LOG_003",
     "The organization trail records S3 data events of every log bucket",
+    scope="roles",
 )
 def trail_records_log_bucket_data_events(ctx: CheckContext) -> Iterator[Outcome]:
     stack = ctx.stacks.get(ORGANIZATION)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,33 @@ def test_one_environment_never_shows_the_others_destroyed(
     assert code == 0, capsys.readouterr().err[-3000:]
     assert set(data["stacks"]) == {"organization", "log-archive", "security", "prod"}
     assert destructive(data) == set() and data["removed_stacks"] == []
+
+
+def raise_dev_budget(envs: Path) -> None:
+    edit_yaml(envs / "dev.yaml", "monthly_limit_usd: 800", "monthly_limit_usd: 900")
+
+
+def verdict_of(data: dict[str, Any]) -> tuple[Any, ...]:
+    results = Counter((r["check_id"], r["stack"], r["address"], r["status"]) for r in data["results"])
+    compliance = [(row["id"], row["verdict"], row["per_stack"]) for row in data["compliance"]]
+    return data["verdict"], results, compliance, data["changes"]
+
+
+def test_changed_plans_only_what_the_change_touches_and_takes_the_rest_from_the_cache(
+    project: Path, base_cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, data, markdown = head(project, base_cache, tmp_path / "changed", raise_dev_budget, "--changed")
+    assert code == 0, capsys.readouterr().err[-3000:]
+    assert data["changed_stacks"] == ["dev"]
+    unchanged = {name for name, stack in data["stacks"].items() if stack["unchanged"]}
+    assert unchanged == {"prod", "stg"}  # the role stacks are judged again: their checks read them
+    assert set(data["stacks"]) == {"organization", "log-archive", "security", "prod", "stg", "dev"}
+    assert "(unchanged: cached results)" in markdown and "**Changed since the base:** `dev`" in markdown
+    # Counted in the compliance map from their cached results: the verdict of a full review.
+    full_code, full, _ = head(project, base_cache, tmp_path / "full", raise_dev_budget)
+    assert (code, verdict_of(data)) == (full_code, verdict_of(full))
+
+
+def test_changed_needs_a_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["review", "--out", str(tmp_path / "out"), "--changed", "--state-dir", str(tmp_path)])
+    assert code == 2 and "--changed compares every stack with a base" in capsys.readouterr().err

@@ -6,6 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from modules.core.errors import ConfigIssue
 from modules.review.change_safety import Change
 from modules.review.model import Result, Waiver
@@ -108,3 +110,18 @@ def test_a_clean_review_passes() -> None:
     clean = Review(estate="acme", stacks=["dev"], results=[Result("lz", "LZ_X_001", "t", "dev", "a.b", True)])
     assert clean.ok and clean.exit_code == 0
     assert "✅ **Review passed**" in render_markdown(clean)
+
+
+def test_sarif_stays_within_githubs_limits_of_runs_and_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    from modules.review.reports import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS_PER_RUN", 10)
+    monkeypatch.setattr(sarif, "MAX_RUNS", 3)
+    document = json.loads(sarif.render_sarif(review(failures=45)))  # 45 + a suppressed + a policy issue
+    runs = document["runs"]
+    assert len(runs) == 3 and all(len(run["results"]) <= 10 for run in runs)
+    categories = [run["automationDetails"]["id"] for run in runs]
+    assert len(set(categories)) == 3  # each run its own category
+    assert runs[-1]["tool"]["driver"]["properties"]["results_left_out"] == 47 - 30
+    single = json.loads(sarif.render_sarif(review()))["runs"]
+    assert [run["automationDetails"]["id"] for run in single] == ["lz-review/"]

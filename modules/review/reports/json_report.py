@@ -39,10 +39,12 @@ def render_json(review: Review) -> str:
                 "changes": dict(review.change_counts(stack)),
                 "plan_reused": stack in review.reused_plans,
                 "checkov_reused": stack in review.reused_checkov,
+                "unchanged": stack in review.unchanged,
             }
             for stack in review.stacks
         },
         "removed_stacks": review.removed_stacks,
+        "changed_stacks": review.changed,
         "results": [_result(result) for result in review.results],
         "access": {k: v for k, v in review.access.items() if k != "text"},
         "policy_issues": [str(issue) for issue in review.policy_issues],

@@ -64,9 +64,10 @@ def _summary(review: Review) -> str:
     rows = []
     for stack in review.stacks:
         changes, status = review.change_counts(stack), review.status_counts(stack)
+        label = f"`{stack}` (unchanged: cached results)" if stack in review.unchanged else f"`{stack}`"
         rows.append(
             [
-                f"`{stack}`",
+                label,
                 review.config_files.get(stack, ""),
                 changes["create"],
                 changes["import"],
@@ -86,6 +87,12 @@ def _summary(review: Review) -> str:
     if review.reused_plans:
         facts += f" · {len(review.reused_plans)} plan(s) reused from the cache (inputs unchanged)"
     prior = f"\n\n**Prior state:** {review.prior_state}" if review.prior_state else ""
+    if review.changed is not None:
+        changed = ", ".join(f"`{name}`" for name in review.changed) or "none"
+        prior += (
+            f"\n\n**Changed since the base:** {changed}; {len(review.unchanged)} unchanged stack(s) "
+            "were not planned again: their results are those of the last review of the same inputs"
+        )
     if review.reused_checkov:
         facts += f" · checkov results of {len(review.reused_checkov)} unchanged plan(s) reused"
     for stack in review.removed_stacks:

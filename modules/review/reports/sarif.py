@@ -17,6 +17,11 @@ from modules.review.verdict import Review
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 POLICY_RULE = "LZ_POLICY"
 LEVELS = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "warning", "LOW": "note", "INFO": "note"}
+# GitHub code scanning takes at most 20 runs per file and 25,000 results per run; a file over
+# either limit is rejected whole. Larger verdicts are split into runs (each its own category),
+# the most severe results first, and what does not fit is counted in the last run.
+MAX_RESULTS_PER_RUN, MAX_RUNS = 25_000, 20
+CATEGORY = "lz-review"
 
 
 def _rule(result: Result) -> dict[str, Any]:
@@ -78,15 +83,31 @@ def render_sarif(review: Review) -> str:
                 "text": "Policy files: every exception has a reason, an owner and a future expiry"
             },
         }
-    run = {
-        "tool": {
-            "driver": {
-                "name": "lz review",
-                "rules": list(rules.values()),
-                "properties": {"checkov_version": review.checkov_version},
-            }
-        },
-        "results": [_result(review, r) for r in reported] + [_policy_result(i) for i in review.policy_issues],
-    }
-    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    entries = [_result(review, r) for r in reported] + [_policy_result(i) for i in review.policy_issues]
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": _runs(entries, list(rules.values()), review)}
     return json.dumps(document, indent=2) + "\n"
+
+
+def _runs(entries: list[dict[str, Any]], rules: list[dict[str, Any]], review: Review) -> list[dict[str, Any]]:
+    """One run while it fits GitHub's limits; else runs of MAX_RESULTS_PER_RUN, most severe first."""
+    if len(entries) > MAX_RESULTS_PER_RUN:
+        entries = sorted(entries, key=lambda entry: 0 if entry["level"] == "error" else 1)
+    chunks = [
+        entries[start : start + MAX_RESULTS_PER_RUN] for start in range(0, len(entries), MAX_RESULTS_PER_RUN)
+    ]
+    chunks = chunks or [[]]
+    left_out = sum(len(chunk) for chunk in chunks[MAX_RUNS:])
+    runs = []
+    for number, chunk in enumerate(chunks[:MAX_RUNS], 1):
+        category = CATEGORY if len(chunks) == 1 else f"{CATEGORY}/part-{number}"
+        properties: dict[str, Any] = {"checkov_version": review.checkov_version}
+        if left_out and number == min(len(chunks), MAX_RUNS):
+            properties["results_left_out"] = left_out  # beyond GitHub's limits: see report.json
+        runs.append(
+            {
+                "tool": {"driver": {"name": "lz review", "rules": rules, "properties": properties}},
+                "automationDetails": {"id": f"{category}/"},
+                "results": chunk,
+            }
+        )
+    return runs
