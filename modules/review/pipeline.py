@@ -462,13 +462,13 @@ def _holds_removed(shard: Shard | None, mine: list[str], stacks: list[str]) -> b
     return ORGANIZATION in mine if ORGANIZATION in stacks else shard.index == 1
 
 
-def _judgement_inputs(estate: Estate, synth_dir: Path, prior: Prior, stack: str) -> Inputs:
+def _judgement_inputs(estate: Estate, synthesized: dict[str, Any], prior: Prior, stack: str) -> Inputs:
     """A stack's judgement is made from its synthesized config, its prior state, and the config
     files a stack-scope check may read for it: organization.yaml and the stack's own file."""
     state = prior.state_dir / f"{stack}.tfstate" if prior.state_dir else None
     files = [source.path for name, source in sorted(estate.sources.items()) if name in (ORGANIZATION, stack)]
     return [
-        ("cdk.tf.json", config_digest(_read_json(_synthesized(synth_dir, stack))).encode()),
+        ("cdk.tf.json", config_digest(synthesized).encode()),
         ("terraform.tfstate", state.read_bytes() if state is not None and state.is_file() else None),
         *((f"config:{path.name}", path.read_bytes()) for path in files),
     ]
@@ -479,7 +479,8 @@ def _cached_judgement(
 ) -> StackJudgement | None:
     if cache is None or stack in ROLE_STACKS:
         return None
-    entry = cache.get(stack, _judgement_inputs(estate, synth_dir, prior, stack))
+    synthesized = _read_json(_synthesized(synth_dir, stack))
+    entry = cache.get(stack, _judgement_inputs(estate, synthesized, prior, stack))
     if entry is None:
         return None
     try:
@@ -513,7 +514,7 @@ def _judge_stacks(
         judgement = judge_stack(estate, policies.checks, view, state, checkov.get(plan.name, []))
         judgements[plan.name] = judgement
         if cache is not None:
-            inputs = _judgement_inputs(estate, synth_dir, prior, plan.name)
+            inputs = _judgement_inputs(estate, synthesized, prior, plan.name)
             cache.put(plan.name, inputs, json.dumps(judgement.as_json()).encode())
         if plan.name in ROLE_STACKS:
             role_views[plan.name] = view
