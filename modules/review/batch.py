@@ -37,8 +37,12 @@ def provider_count(config: Mapping[str, Any]) -> int:
     return sum(len(blocks) for blocks in config.get("provider", {}).values())
 
 
+def resource_count(config: Mapping[str, Any]) -> int:
+    return sum(len(named) for named in config.get("resource", {}).values())
+
+
 def group(stacks: Iterable[tuple[str, int]], limit: int = MAX_PROVIDERS_PER_RUN) -> list[list[str]]:
-    """Stacks (name, provider count) packed in order into runs of at most `limit` providers.
+    """Stacks (name, weight: providers or resources) packed in order into runs of at most `limit`.
 
     A stack bigger than the limit gets a run of its own. Order is kept: runs are deterministic.
     """

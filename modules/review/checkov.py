@@ -9,16 +9,23 @@ processes run side by side (a check reads one plan file: results do not depend o
 are scanned together; tests/review/test_checkov.py proves it on the sample). With a cache
 (`checkov_cache`), a plan checkov has already scanned (same bytes, same checkov) is not scanned
 again; which entries a review keeps is the pipeline's decision.
+
+Most of a small scan is checkov importing itself (~7 s CPU): `Prewarmed` starts checkov's import
+early (modules/review/checkov_worker.py, in checkov's own environment) so that the scans, forks
+of the imported process, start at once. It runs the same checkov the same way; if the worker is
+not there (another checkov behind $LZ_CHECKOV, a worker that died), the scans run as processes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +41,7 @@ CHECKOV_VERSION = "3.3.30"
 CHECKOV_ENV = "LZ_CHECKOV"
 DEFAULT_COMMAND = ("uvx", "--from", f"checkov=={CHECKOV_VERSION}", "checkov")
 TIMEOUT_SECONDS = 900
+WORKER = Path(__file__).with_name("checkov_worker.py")
 
 
 @dataclass(frozen=True)
@@ -94,20 +102,30 @@ def _store(cache: ContentCache, stack: str, plan_json: Path, section: dict[str, 
 
 
 def run_checkov(
-    plans: Mapping[str, Path], work_dir: Path, *, workers: int = 2, cache: ContentCache | None = None
+    plans: Mapping[str, Path],
+    work_dir: Path,
+    *,
+    workers: int = 2,
+    cache: ContentCache | None = None,
+    prewarmed: Prewarmed | None = None,
 ) -> CheckovRun:
     """Scan every stack's plan (split between `workers` checkov processes); parse and vet the
-    reports. With `cache`, plans scanned before are taken from it and only the others scanned."""
+    reports. With `cache`, plans scanned before are taken from it and only the others scanned;
+    with `prewarmed`, the scans are forks of its already imported checkov."""
     checkov = checkov_command()
     shutil.rmtree(work_dir, ignore_errors=True)
     cached = {stack: _restore(cache, stack, path) for stack, path in plans.items()} if cache else {}
     reused = {stack: section for stack, section in cached.items() if section is not None}
     to_scan = {stack: path for stack, path in plans.items() if stack not in reused}
     shards = split_evenly(to_scan, workers)
-    with ThreadPoolExecutor(max_workers=max(1, len(shards))) as pool:
-        scanned = list(
-            pool.map(lambda n: _scan(checkov, shards[n], work_dir / f"shard-{n + 1}"), range(len(shards)))
-        )
+    jobs = [_job(shard, work_dir / f"shard-{n + 1}") for n, shard in enumerate(shards)]
+    codes = (
+        prewarmed.scan([job.argv for job in jobs], [job.log for job in jobs]) if prewarmed and jobs else None
+    )
+    if codes is None:
+        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+            codes = list(pool.map(lambda job: _run(checkov, job), jobs))
+    scanned = [_report(job, code) for job, code in zip(jobs, codes, strict=True)]
     sections = [section for raw in scanned for section in _sections(raw)]
     run = parse_report([*sections, *reused.values()], expected_stacks=set(plans))
     if cache is not None:
@@ -127,29 +145,120 @@ def split_evenly(plans: Mapping[str, Path], parts: int) -> list[dict[str, Path]]
     return [group for group in groups if group]
 
 
-def _scan(checkov: list[str], plans: Mapping[str, Path], work_dir: Path) -> Any:
-    """One checkov process on `plans`: its raw JSON report."""
+@dataclass(frozen=True)
+class _Job:
+    """One checkov scan: its arguments (after the command), its report and its console output."""
+
+    argv: list[str]
+    report: Path
+    log: Path
+
+
+def _job(plans: Mapping[str, Path], work_dir: Path) -> _Job:
     scan_dir, out_dir = work_dir / "plans", work_dir / "report"
     stage_plans(plans, scan_dir)
-    command = [
-        *checkov,
+    argv = [
         *("--directory", str(scan_dir), "--framework", "terraform_plan"),
         *("--output", "json", "--output-file-path", str(out_dir)),
         "--compact",  # no code blocks: each would repeat the whole one-line plan (a 4x larger report)
         "--skip-download",  # no calls to Prisma Cloud; the pinned version's checks only
     ]
+    return _Job(argv, out_dir / "results_json.json", work_dir / "checkov.log")
+
+
+def _run(checkov: list[str], job: _Job) -> int:
+    """One checkov process for `job`; its exit code (its output in the job's log)."""
     try:
-        completed = subprocess.run(
-            command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
-        )
+        with job.log.open("w", encoding="utf-8") as log:
+            completed = subprocess.run(
+                [*checkov, *job.argv],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
+            )
     except subprocess.TimeoutExpired:
         raise ToolError(f"checkov did not finish within {TIMEOUT_SECONDS} s") from None
-    report = out_dir / "results_json.json"
+    return completed.returncode
+
+
+def _report(job: _Job, code: int) -> Any:
+    """The job's raw JSON report, vetted."""
     # checkov exits 1 when a check fails; anything else (or no report) means it did not do its job.
-    if completed.returncode not in (0, 1) or not report.is_file():
-        tail = "\n".join((completed.stderr + completed.stdout).strip().splitlines()[-15:])
-        raise ToolError(f"checkov failed (exit {completed.returncode}) without a report:\n{tail}")
-    return json.loads(report.read_text(encoding="utf-8"))
+    if code not in (0, 1) or not job.report.is_file():
+        output = job.log.read_text(encoding="utf-8", errors="replace") if job.log.is_file() else ""
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise ToolError(f"checkov failed (exit {code}) without a report:\n{tail}")
+    return json.loads(job.report.read_text(encoding="utf-8"))
+
+
+class Prewarmed:
+    """checkov's import started ahead of the scans (modules/review/checkov_worker.py).
+
+    Only for the pinned checkov run by uvx: another command behind $LZ_CHECKOV is not known to
+    have a Python to run the worker with, and runs as processes.
+    """
+
+    def __init__(self, process: subprocess.Popen[str] | None) -> None:
+        self.process = process
+
+    @classmethod
+    def start(cls, command: list[str]) -> Prewarmed:
+        if tuple(command) != DEFAULT_COMMAND:
+            return cls(None)
+        process = subprocess.Popen(
+            # -P: the worker's folder is not on sys.path (its checkov.py would shadow checkov)
+            [*DEFAULT_COMMAND[:-1], "python", "-P", str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,  # its own process group: stopped with uvx's child and the scans
+        )
+        return cls(process)
+
+    def scan(self, argvs: list[list[str]], logs: list[Path]) -> list[int] | None:
+        """Exit codes of the scans, run side by side; None if the worker cannot run them."""
+        process, self.process = self.process, None
+        if process is None:
+            return None
+        jobs = "".join(
+            json.dumps({"id": index, "argv": argv, "output": str(log)}) + "\n"
+            for index, (argv, log) in enumerate(zip(argvs, logs, strict=True))
+        )
+        for log in logs:
+            log.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out, _ = process.communicate(jobs, timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+            raise ToolError(f"checkov did not finish within {TIMEOUT_SECONDS} s") from None
+        except OSError:  # the worker died before reading its jobs
+            _stop(process)
+            return None
+        lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        if not lines or lines[0] != {"ready": True}:
+            return None  # the worker never got checkov imported: run checkov itself, which says why
+        codes = {int(line["id"]): int(line["exit"]) for line in lines[1:] if "exit" in line}
+        return [codes.get(index, 2) for index in range(len(argvs))]
+
+    def close(self) -> None:
+        """Stop a worker that got no scans (every result came from the cache)."""
+        process, self.process = self.process, None
+        if process is not None:
+            _stop(process)
+
+    def __enter__(self) -> Prewarmed:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def _stack_sections(sections: list[dict[str, Any]], stacks: Iterable[str]) -> dict[str, dict[str, Any]]:

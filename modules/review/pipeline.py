@@ -40,7 +40,14 @@ from modules.review.base import (
     prune_bases,
     repository_root,
 )
-from modules.review.checkov import CHECKOV_VERSION, CheckovRun, checkov_cache, checkov_command, run_checkov
+from modules.review.checkov import (
+    CHECKOV_VERSION,
+    CheckovRun,
+    Prewarmed,
+    checkov_cache,
+    checkov_command,
+    run_checkov,
+)
 from modules.review.content_cache import ContentCache, Inputs, code_digest
 from modules.review.errors import ToolError
 from modules.review.judge import Judged, StackJudgement, finish, judge_stack, removed_stack_changes
@@ -149,6 +156,46 @@ def collect(
                 "--changed compares every stack with a base: give --base REF (e.g. origin/main), or run "
                 "in a pull request (--base auto); without one every stack is changed"
             )
+    # checkov's import runs while synthesis holds one core; stopped when this review ends.
+    with Prewarmed.start(checkov) as prewarmed:
+        return _collect(
+            options,
+            synthesize,
+            progress,
+            synthesize_base,
+            _Started(estate, policies, terraform, checkov, base_ref, prewarmed),
+            timings,
+        )
+
+
+@dataclass(frozen=True)
+class _Started:
+    """What validation made and the rest of the review uses."""
+
+    estate: Estate
+    policies: Policies
+    terraform: Terraform
+    checkov: list[str]
+    base_ref: str | None
+    prewarmed: Prewarmed
+
+
+def _collect(
+    options: Options,
+    synthesize: Synthesize,
+    progress: Progress,
+    synthesize_base: SynthesizeBase | None,
+    started: _Started,
+    timings: dict[str, float],
+) -> Collected:
+    estate, policies, terraform, checkov, base_ref = (
+        started.estate,
+        started.policies,
+        started.terraform,
+        started.checkov,
+        started.base_ref,
+    )
+    build = options.out / "build"
     with ThreadPoolExecutor(max_workers=1) as background:
         primed = background.submit(prime_plugin_cache, terraform, build)  # overlaps the bindings import
         with _timed(progress, timings, "synth", "synthesize stacks (imports the provider bindings)"):
@@ -183,7 +230,7 @@ def collect(
             _evict(cache, selection.evict_scope())
         _require_plans(plans, estate, synth_dir)
     with _timed(progress, timings, "checkov", "checkov on the plans"):
-        scan = _scan(options, checkov, plans, selection)
+        scan = _scan(options, checkov, plans, selection, started.prewarmed)
         reused = f", {len(scan.reused)} unchanged plan(s) from the cache" if scan.reused else ""
         progress.note(f"checkov {scan.version}: {scan.checks_run} check results{reused}")
     with _timed(progress, timings, "judge", f"{len(policies.checks)} project check(s), stack by stack"):
@@ -198,7 +245,9 @@ def collect(
     return Collected(estate, policies, stacks, selection.stacks, judged, identity)
 
 
-def _scan(options: Options, checkov: list[str], plans: list[StackPlan], selection: Selection) -> CheckovRun:
+def _scan(
+    options: Options, checkov: list[str], plans: list[StackPlan], selection: Selection, prewarmed: Prewarmed
+) -> CheckovRun:
     if not plans:  # every stack of this shard came from the judgement cache
         return CheckovRun([], "", 0)
     scanned = checkov_cache(options.plan_cache / "checkov", checkov) if options.plan_cache else None
@@ -207,6 +256,7 @@ def _scan(options: Options, checkov: list[str], plans: list[StackPlan], selectio
         options.out / "checkov",
         workers=options.workers,
         cache=scanned,
+        prewarmed=prewarmed,
     )
     _evict(scanned, selection.evict_scope())
     return scan

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from modules.review import batch
+from modules.review import batch, provider_sharing
 from modules.review.content_cache import ContentCache, Inputs, code_digest
 from modules.review.errors import ToolError
 from modules.review.plugin_cache import PROVIDER, prime_plugin_cache
@@ -31,6 +31,9 @@ from modules.targets.offline import offline_copy
 # every entry.
 PLANNING_CODE = (__name__,)
 STACK_INPUTS = ("cdk.tf.json", "terraform.tfstate")
+# Stacks sharing providers: the provider processes' memory grows with the resources they plan
+# (~0.5 MB each at GOGC=200); two runs of this size side by side stay well under 2 GiB.
+MAX_RESOURCES_PER_SHARED_RUN = 1200
 
 
 def plan_cache(directory: Path, tools: str) -> ContentCache:
@@ -156,32 +159,45 @@ def tool_identity(terraform: Terraform, build_dir: Path) -> str:
 
 
 def plan_runs(directories: dict[str, Path]) -> list[list[str]]:
-    """Which stacks share a Terraform run: batchable ones packed by provider count, others alone."""
+    """Which stacks share a Terraform run: stacks that can share providers (planned from nothing,
+    same provider settings) packed by resource count, other batchable ones by provider count,
+    the rest alone."""
+    sharing: dict[str, list[tuple[str, int]]] = {}
     together: list[tuple[str, int]] = []
     alone: list[list[str]] = []
     for name, directory in directories.items():
         config = _read_config(directory)
-        if batch.batchable(name, config):
+        key = provider_sharing.share_key(config) if not (directory / "terraform.tfstate").is_file() else None
+        if key is not None and batch.batchable(name, config):
+            sharing.setdefault(key, []).append((name, batch.resource_count(config)))
+        elif batch.batchable(name, config):
             together.append((name, batch.provider_count(config)))
         else:
             alone.append([name])
-    return [*batch.group(together), *alone]
+    shared = [run for group in sharing.values() for run in batch.group(group, MAX_RESOURCES_PER_SHARED_RUN)]
+    return [*shared, *batch.group(together), *alone]
 
 
 def plan_together(terraform: Terraform, run_dir: Path, members: dict[str, Path]) -> list[StackPlan]:
     """One Terraform run for `members` (stack -> offline copy), one plan JSON per stack.
 
+    Stacks planned from nothing share providers when they can (modules/review/provider_sharing.py).
     If the run fails, each stack is planned alone, so an error names the stack that caused it.
     """
     started = time.monotonic()
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
-    batch.write_root(run_dir, {name: _read_config(directory) for name, directory in members.items()})
+    configs = {name: _read_config(directory) for name, directory in members.items()}
     states = {
         name: json.loads((directory / "terraform.tfstate").read_text(encoding="utf-8"))
         for name, directory in members.items()
         if (directory / "terraform.tfstate").is_file()
     }
+    shared = None if states else provider_sharing.sharing(configs)
+    if shared is not None:
+        provider_sharing.write_root(run_dir, configs, shared)
+    else:
+        batch.write_root(run_dir, configs)
     if states:
         (run_dir / "terraform.tfstate").write_text(json.dumps(batch.merge_states(states)), encoding="utf-8")
     shown, error = terraform.show_plan(run_dir)
@@ -191,8 +207,11 @@ def plan_together(terraform: Terraform, run_dir: Path, members: dict[str, Path])
     seconds = time.monotonic() - started
     results = []
     for name, directory in members.items():
+        plan = batch.split_plan(combined, name)
+        if shared is not None:
+            plan = provider_sharing.restore(plan, combined, name, shared)
         plan_json = directory / "plan.json"
-        plan_json.write_text(json.dumps(batch.split_plan(combined, name)), encoding="utf-8")
+        plan_json.write_text(json.dumps(plan), encoding="utf-8")
         others = tuple(other for other in members if other != name)
         results.append(StackPlan(name, directory, plan_json, None, seconds, run_dir, others))
     return results

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from modules.review.checkov import checkov_cache, parse_report, run_checkov, split_evenly
+from modules.review.checkov import (
+    CheckovRun,
+    Prewarmed,
+    checkov_cache,
+    checkov_command,
+    parse_report,
+    run_checkov,
+    split_evenly,
+)
 from modules.review.content_cache import ContentCache
 from modules.review.errors import ToolError
 from tests.support import ROOT
@@ -206,3 +215,39 @@ def test_split_and_cached_scans_give_exactly_the_results_of_one_run(
     cache = checkov_cache(tmp_path / "cache", ["uvx", "--from", "checkov==3.3.30", "checkov"])
     assert outcome(3, cache) == (together, 0)
     assert outcome(3, cache) == (together, len(plans))
+
+
+@pytest.mark.skipif(shutil.which("uvx") is None, reason="needs uvx to run the pinned checkov")
+def test_a_prewarmed_checkov_gives_the_results_of_checkov_run_as_a_process(tmp_path: Path) -> None:
+    """The forks of the imported worker run checkov's own command line: same results, same failures."""
+    plans = {
+        "log-archive": FIXTURES / "LZ_LOG_001" / "fail" / "log-archive.plan.json",
+        "prod": FIXTURES / "LZ_LOG_001" / "pass" / "prod.plan.json",
+    }
+
+    def outcome(run: CheckovRun) -> list[tuple[str, str, bool, str]]:
+        return sorted((r.key, r.check_id, r.passed, r.message) for r in run.results)
+
+    with Prewarmed.start(checkov_command()) as prewarmed:
+        assert prewarmed.process is not None  # the pinned checkov: the worker runs
+        warm = run_checkov(plans, tmp_path / "warm", prewarmed=prewarmed)
+        assert prewarmed.process is None  # used: its scans were the forks
+    assert (tmp_path / "warm" / "shard-1" / "checkov.log").is_file()
+    assert outcome(warm) == outcome(run_checkov(plans, tmp_path / "cold"))
+
+    broken = tmp_path / "broken.plan.json"
+    broken.write_text(json.dumps({"format_version": "1.2", "planned_values": 1})[:-3])
+    with Prewarmed.start(checkov_command()) as prewarmed, pytest.raises(ToolError, match="could not parse"):
+        run_checkov({**plans, "broken": broken}, tmp_path / "broken", prewarmed=prewarmed)
+
+
+def test_a_worker_that_died_leaves_the_scans_to_checkov_processes(tmp_path: Path) -> None:
+    """No `ready` from the worker: checkov runs as processes (here: one that is not there)."""
+    dead = Prewarmed(subprocess.Popen(["true"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+    assert dead.scan([["--version"]], [tmp_path / "log"]) is None
+    assert dead.process is None
+
+
+def test_another_checkov_is_not_prewarmed() -> None:
+    with Prewarmed.start(["/opt/checkov/bin/checkov"]) as prewarmed:
+        assert prewarmed.process is None
