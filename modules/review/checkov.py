@@ -5,8 +5,10 @@ command in $LZ_CHECKOV). It can crash on a file and still exit 0; a parse error,
 report, zero checks run or a stack with no result is therefore a tool failure, never green.
 
 checkov scans files one after another on one core, so the plans are split between a few checkov
-processes run side by side (a check reads one plan file: results do not depend on which files
-are scanned together; tests/review/test_checkov.py proves it on the sample). With a cache
+processes run side by side, each given at most `MAX_SCAN_BYTES` of plans: a scan holds what it
+parsed until it ends, so its memory does not grow with the estate (a check reads one plan file:
+results do not depend on which files are scanned together; tests/review/test_checkov.py proves
+it on the sample). With a cache
 (`checkov_cache`), a plan checkov has already scanned (same bytes, same checkov) is not scanned
 again; which entries a review keeps is the pipeline's decision.
 
@@ -22,6 +24,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import shlex
 import shutil
@@ -42,6 +45,8 @@ CHECKOV_ENV = "LZ_CHECKOV"
 DEFAULT_COMMAND = ("uvx", "--from", f"checkov=={CHECKOV_VERSION}", "checkov")
 TIMEOUT_SECONDS = 900
 WORKER = Path(__file__).with_name("checkov_worker.py")
+# A scan of this much plan JSON peaks at ~400 MiB (measured: 16 environment plans, 6 MB, 351 MiB).
+MAX_SCAN_BYTES = 8 * 1024**2
 
 
 @dataclass(frozen=True)
@@ -117,13 +122,14 @@ def run_checkov(
     cached = {stack: _restore(cache, stack, path) for stack, path in plans.items()} if cache else {}
     reused = {stack: section for stack, section in cached.items() if section is not None}
     to_scan = {stack: path for stack, path in plans.items() if stack not in reused}
-    shards = split_evenly(to_scan, workers)
+    size = sum(path.stat().st_size for path in to_scan.values())
+    shards = split_evenly(to_scan, max(workers, math.ceil(size / MAX_SCAN_BYTES)))
     jobs = [_job(shard, work_dir / f"shard-{n + 1}") for n, shard in enumerate(shards)]
     codes = (
         prewarmed.scan([job.argv for job in jobs], [job.log for job in jobs]) if prewarmed and jobs else None
     )
     if codes is None:
-        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
             codes = list(pool.map(lambda job: _run(checkov, job), jobs))
     scanned = [_report(job, code) for job, code in zip(jobs, codes, strict=True)]
     sections = [section for raw in scanned for section in _sections(raw)]
@@ -203,12 +209,13 @@ class Prewarmed:
         self.process = process
 
     @classmethod
-    def start(cls, command: list[str]) -> Prewarmed:
+    def start(cls, command: list[str], *, parallel: int = 2) -> Prewarmed:
+        """The worker for `command`, running at most `parallel` scans at a time."""
         if tuple(command) != DEFAULT_COMMAND:
             return cls(None)
         process = subprocess.Popen(
             # -P: the worker's folder is not on sys.path (its checkov.py would shadow checkov)
-            [*DEFAULT_COMMAND[:-1], "python", "-P", str(WORKER)],
+            [*DEFAULT_COMMAND[:-1], "python", "-P", str(WORKER), str(max(1, parallel))],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

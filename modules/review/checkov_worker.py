@@ -7,8 +7,9 @@ running exactly what checkov's `checkov` command runs (`Checkov(argv).run()`), w
 in a file. Forked scans share the imported pages, so two of them cost little more memory than one.
 
 Protocol (one JSON object per line): the worker prints {"ready": true} once imported; for each
-line {"id": N, "argv": [...], "output": PATH} it forks a scan and, when that ends, prints
-{"id": N, "exit": CODE}. End of input: it waits for its scans and exits.
+line {"id": N, "argv": [...], "output": PATH} it forks a scan (at most PARALLEL at a time, its
+one argument, default 2) and, when that ends, prints {"id": N, "exit": CODE}. End of input: it
+waits for its scans and exits.
 """
 
 from __future__ import annotations
@@ -54,10 +55,13 @@ def main() -> None:
         warnings.simplefilter("ignore", category=SyntaxWarning)
         import checkov.main  # type: ignore[import-not-found]  # noqa: F401 - the point of this process
 
+    parallel = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     print(json.dumps({"ready": True}), flush=True)
     running: dict[int, int] = {}  # pid -> job id
     for line in sys.stdin:
         job = json.loads(line)
+        while len(running) >= max(1, parallel):
+            _reap(running, block=True)
         pid = os.fork()
         if pid == 0:
             _child(list(job["argv"]), str(job["output"]))

@@ -157,7 +157,7 @@ def collect(
                 "in a pull request (--base auto); without one every stack is changed"
             )
     # checkov's import runs while synthesis holds one core; stopped when this review ends.
-    with Prewarmed.start(checkov) as prewarmed:
+    with Prewarmed.start(checkov, parallel=options.workers) as prewarmed:
         return _collect(
             options,
             synthesize,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from modules.review import checkov
 from modules.review.checkov import (
     CheckovRun,
     Prewarmed,
@@ -218,7 +219,9 @@ def test_split_and_cached_scans_give_exactly_the_results_of_one_run(
 
 
 @pytest.mark.skipif(shutil.which("uvx") is None, reason="needs uvx to run the pinned checkov")
-def test_a_prewarmed_checkov_gives_the_results_of_checkov_run_as_a_process(tmp_path: Path) -> None:
+def test_a_prewarmed_checkov_gives_the_results_of_checkov_run_as_a_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The forks of the imported worker run checkov's own command line: same results, same failures."""
     plans = {
         "log-archive": FIXTURES / "LZ_LOG_001" / "fail" / "log-archive.plan.json",
@@ -228,11 +231,12 @@ def test_a_prewarmed_checkov_gives_the_results_of_checkov_run_as_a_process(tmp_p
     def outcome(run: CheckovRun) -> list[tuple[str, str, bool, str]]:
         return sorted((r.key, r.check_id, r.passed, r.message) for r in run.results)
 
-    with Prewarmed.start(checkov_command()) as prewarmed:
+    monkeypatch.setattr(checkov, "MAX_SCAN_BYTES", 1)  # one scan per plan, one at a time
+    with Prewarmed.start(checkov_command(), parallel=1) as prewarmed:
         assert prewarmed.process is not None  # the pinned checkov: the worker runs
-        warm = run_checkov(plans, tmp_path / "warm", prewarmed=prewarmed)
+        warm = run_checkov(plans, tmp_path / "warm", workers=1, prewarmed=prewarmed)
         assert prewarmed.process is None  # used: its scans were the forks
-    assert (tmp_path / "warm" / "shard-1" / "checkov.log").is_file()
+    assert {log.parent.name for log in (tmp_path / "warm").glob("*/checkov.log")} == {"shard-1", "shard-2"}
     assert outcome(warm) == outcome(run_checkov(plans, tmp_path / "cold"))
 
     broken = tmp_path / "broken.plan.json"
@@ -251,3 +255,48 @@ def test_a_worker_that_died_leaves_the_scans_to_checkov_processes(tmp_path: Path
 def test_another_checkov_is_not_prewarmed() -> None:
     with Prewarmed.start(["/opt/checkov/bin/checkov"]) as prewarmed:
         assert prewarmed.process is None
+
+
+STAND_IN_CHECKOV = """
+import json, os, time
+class Checkov:
+    def __init__(self, argv):
+        self.argv = argv
+    def run(self):
+        started = time.monotonic()
+        time.sleep(0.3)
+        print(json.dumps({"argv": self.argv, "span": [started, time.monotonic()]}))
+        return int(self.argv[0])
+"""
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_the_worker_runs_at_most_its_parallel_scans_at_a_time(tmp_path: Path, parallel: int) -> None:
+    """The worker's protocol with a stand-in checkov: every job answered with its exit code and
+    output, never more than `parallel` scans alive at once (a scan's memory is bounded, not their sum)."""
+    (tmp_path / "checkov").mkdir()
+    (tmp_path / "checkov" / "__init__.py").write_text("")
+    (tmp_path / "checkov" / "main.py").write_text(STAND_IN_CHECKOV)
+    logs = [tmp_path / f"scan-{index}.log" for index in range(5)]
+    jobs = "".join(
+        json.dumps({"id": index, "argv": [str(index % 2)], "output": str(log)}) + "\n"
+        for index, log in enumerate(logs)
+    )
+    worker = [sys.executable, "-P", str(ROOT / "modules" / "review" / "checkov_worker.py"), str(parallel)]
+    done = subprocess.run(
+        worker,
+        input=jobs,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path)},
+        check=True,
+        timeout=60,
+    )
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert lines[0] == {"ready": True}
+    assert sorted((line["id"], line["exit"]) for line in lines[1:]) == [
+        (index, index % 2) for index in range(5)
+    ]
+    spans = [json.loads(log.read_text())["span"] for log in logs]
+    most = max(sum(1 for start, end in spans if start <= moment < end) for moment, _ in spans)
+    assert most == parallel
