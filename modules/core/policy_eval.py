@@ -146,9 +146,34 @@ def _statement_applies(statement: Mapping[str, Any], request: Request) -> bool:
 
 def _element_matches(statement: Mapping[str, Any], element: str, value: str, *, ignore_case: bool) -> bool:
     if element in statement:
-        return any(_glob(p, ignore_case).fullmatch(value) for p in _as_list(statement[element]))
-    patterns = _as_list(statement[f"Not{element}"])
-    return not any(_glob(p, ignore_case).fullmatch(value) for p in patterns)
+        return _matcher(_key(statement[element]), ignore_case)(value)
+    return not _matcher(_key(statement[f"Not{element}"]), ignore_case)(value)
+
+
+def _key(value: Any) -> tuple[tuple[str, Any], ...]:
+    """An element's values as a cache key (typed: `true` and `1` are different patterns)."""
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(item, str | bool | int) for item in values):
+        _as_list(value)  # raises the PolicyError that names the value
+    return tuple((type(item).__name__, item) for item in values)
+
+
+@lru_cache(maxsize=8192)
+def _matcher(key: tuple[tuple[str, Any], ...], ignore_case: bool) -> Callable[[str], bool]:
+    """Whether a value matches any of an element's patterns: literal ones by set lookup, the
+    wildcard ones by one compiled alternation (a managed policy lists hundreds of actions, and
+    the access matrix asks every statement thousands of times)."""
+    patterns = _as_list([item for _, item in key])
+    fold: Callable[[str], str] = str.lower if ignore_case else str
+    literal = frozenset(fold(p) for p in patterns if "*" not in p and "?" not in p)
+    wild = [p for p in patterns if "*" in p or "?" in p]
+    flags = (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL
+    regex = re.compile("|".join(f"(?:{_glob_regex(p)})" for p in wild), flags) if wild else None
+
+    def matches(value: str) -> bool:
+        return fold(value) in literal or (regex is not None and regex.fullmatch(value) is not None)
+
+    return matches
 
 
 def _as_list(value: Any) -> list[str]:
@@ -161,11 +186,14 @@ def _as_list(value: Any) -> list[str]:
     return [str(item).lower() if isinstance(item, bool) else str(item) for item in values]
 
 
+def _glob_regex(pattern: str) -> str:
+    """IAM wildcards: `*` any run of characters, `?` one character; nothing else is special."""
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
 @lru_cache(maxsize=4096)
 def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """IAM wildcards: `*` any run of characters, `?` one character; nothing else is special."""
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(regex, (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL)
+    return re.compile(_glob_regex(pattern), (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL)
 
 
 # --- conditions -------------------------------------------------------------------------------

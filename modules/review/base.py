@@ -150,10 +150,7 @@ def prepare_base(
     """The base's settled states, from the cache or made now. With `plans`, each stack's last
     (settled) plan is stored there too: it is the head's plan of every stack the change leaves
     alone, keyed by the same offline config and state."""
-    repo = repository_root(request.config_dir.resolve())
-    commit, tree = resolve(repo, request.ref)
-    # The whole base, whatever --env the head asks for: one entry serves every run against it.
-    entry = request.cache_dir / "base" / cache_key(tree, tools)
+    repo, commit, entry = _entry(request, tools)
     if (entry / MANIFEST).is_file():
         _touch(entry)
         return _load(entry, request.ref, commit)
@@ -184,6 +181,19 @@ def prepare_base(
     shutil.rmtree(entry, ignore_errors=True)
     staging.replace(entry)
     return _load(entry, request.ref, commit, reused=False)
+
+
+def _entry(request: BaseRequest, tools: str) -> tuple[Path, str, Path]:
+    """The repository, the base's commit and its cache entry."""
+    repo = repository_root(request.config_dir.resolve())
+    commit, tree = resolve(repo, request.ref)
+    # The whole base, whatever --env the head asks for: one entry serves every run against it.
+    return repo, commit, request.cache_dir / "base" / cache_key(tree, tools)
+
+
+def base_cached(request: BaseRequest, tools: str) -> bool:
+    """Whether `prepare_base` will take the base side from the cache (not plan it)."""
+    return (_entry(request, tools)[2] / MANIFEST).is_file()
 
 
 def _settle(

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 BATCH_ROOT_FILE = "main.tf.json"
-# Each provider configuration is its own ~100 MB provider process, alive for the whole plan, and
-# Terraform itself holds ~300 MB of schema: two runs side by side stay under 2 GiB at this size.
-MAX_PROVIDERS_PER_RUN = 6
+# Each provider configuration is its own ~130 MB provider process, alive for the whole plan, and
+# Terraform itself holds ~300 MB of schema: two runs side by side stay well under 2 GiB at this
+# size (at 6, a base side's passes against state peaked at 2.2 GiB). Stacks planned from nothing
+# share their providers instead (modules/review/provider_sharing.py).
+MAX_PROVIDERS_PER_RUN = 4
 # What a stack may contain to be planned as a child module with the same result.
 BATCHABLE_BLOCKS = frozenset({"//", "terraform", "provider", "resource", "locals"})
 _MODULE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")

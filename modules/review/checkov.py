@@ -205,24 +205,30 @@ class Prewarmed:
     have a Python to run the worker with, and runs as processes.
     """
 
-    def __init__(self, process: subprocess.Popen[str] | None) -> None:
+    def __init__(self, process: subprocess.Popen[str] | None, restart: list[str] | None = None) -> None:
         self.process = process
+        self.restart = restart  # the worker's command line, to start it again after `suspend`
+        self.suspended = False
 
     @classmethod
     def start(cls, command: list[str], *, parallel: int = 2) -> Prewarmed:
         """The worker for `command`, running at most `parallel` scans at a time."""
         if tuple(command) != DEFAULT_COMMAND:
             return cls(None)
-        process = subprocess.Popen(
-            # -P: the worker's folder is not on sys.path (its checkov.py would shadow checkov)
-            [*DEFAULT_COMMAND[:-1], "python", "-P", str(WORKER), str(max(1, parallel))],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,  # its own process group: stopped with uvx's child and the scans
-        )
-        return cls(process)
+        # -P: the worker's folder is not on sys.path (its checkov.py would shadow checkov)
+        worker = [*DEFAULT_COMMAND[:-1], "python", "-P", str(WORKER), str(max(1, parallel))]
+        return cls(_spawn(worker), worker)
+
+    def suspend(self) -> None:
+        """Stop the worker for a long phase without scans (making a base side): its memory goes
+        to the Terraform runs. `resume` starts it again."""
+        if self.process is not None:
+            self.close()
+            self.suspended = True
+
+    def resume(self) -> None:
+        if self.suspended and self.restart is not None:
+            self.process, self.suspended = _spawn(self.restart), False
 
     def scan(self, argvs: list[list[str]], logs: list[Path]) -> list[int] | None:
         """Exit codes of the scans, run side by side; None if the worker cannot run them."""
@@ -260,6 +266,17 @@ class Prewarmed:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _spawn(worker: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        worker,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,  # its own process group: stopped with uvx's child and the scans
+    )
 
 
 def _stop(process: subprocess.Popen[str]) -> None:

@@ -35,6 +35,7 @@ from modules.review.base import (
     BaseRequest,
     BaseSide,
     auto_base,
+    base_cached,
     config_digest,
     prepare_base,
     prune_bases,
@@ -207,7 +208,17 @@ def _collect(
     cache_root = options.plan_cache or options.out / "plan-cache"
     cache = plan_cache(options.plan_cache / "plans", tools) if options.plan_cache else None
     prior = _prior(
-        options, base_ref, terraform, tools, cache_root, cache, build, synthesize_base, progress, timings
+        options,
+        base_ref,
+        terraform,
+        tools,
+        cache_root,
+        cache,
+        build,
+        synthesize_base,
+        progress,
+        timings,
+        started.prewarmed,
     )
     identity = _identity(options, tools, checkov)
     judgements = (
@@ -283,6 +294,7 @@ def _prior(
     synthesize_base: SynthesizeBase | None,
     progress: Progress,
     timings: dict[str, float],
+    prewarmed: Prewarmed,
 ) -> Prior:
     """Where the plans' prior state comes from: recorded, the base's, live, or none."""
     if options.live:
@@ -294,6 +306,8 @@ def _prior(
     with _timed(progress, timings, "base", f"prior state from the base {base_ref}"):
         work = options.out / "base"
         request = BaseRequest(base_ref, options.config_dir, cache_root, work, build, options.workers)
+        if not base_cached(request, tools):
+            prewarmed.suspend()  # minutes of Terraform runs: they get its memory
         side = prepare_base(
             request,
             terraform,
@@ -303,6 +317,7 @@ def _prior(
             progress.note,
             cache,
         )
+        prewarmed.resume()
         if not side.reused:
             prune_bases(request.cache_dir)
         progress.note(f"prior state: {side.describe()}")

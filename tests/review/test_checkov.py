@@ -300,3 +300,20 @@ def test_the_worker_runs_at_most_its_parallel_scans_at_a_time(tmp_path: Path, pa
     spans = [json.loads(log.read_text())["span"] for log in logs]
     most = max(sum(1 for start, end in spans if start <= moment < end) for moment, _ in spans)
     assert most == parallel
+
+
+def test_a_suspended_worker_is_started_again_on_resume() -> None:
+    """While a base side is made the worker is stopped (its memory goes to Terraform), then restarted."""
+    worker = [sys.executable, "-c", "import sys; print('{\"ready\": true}', flush=True); sys.stdin.read()"]
+    with Prewarmed(checkov._spawn(worker), worker) as prewarmed:
+        first = prewarmed.process
+        assert first is not None
+        prewarmed.suspend()
+        assert prewarmed.process is None and first.poll() is not None  # stopped, not left running
+        prewarmed.resume()
+        assert prewarmed.process is not None and prewarmed.process.poll() is None
+        assert prewarmed.scan([], []) == []
+    never = Prewarmed(None)
+    never.suspend()
+    never.resume()
+    assert never.process is None  # another checkov: nothing to suspend or start
