@@ -150,20 +150,24 @@ def _element_matches(statement: Mapping[str, Any], element: str, value: str, *, 
     return not _matcher(_key(statement[f"Not{element}"]), ignore_case)(value)
 
 
-def _key(value: Any) -> tuple[tuple[str, Any], ...]:
-    """An element's values as a cache key (typed: `true` and `1` are different patterns)."""
-    values = value if isinstance(value, list) else [value]
-    if not all(isinstance(item, str | bool | int) for item in values):
+def _key(value: Any) -> tuple[Any, ...]:
+    """An element's values as a cache key; typed when not all strings (`true` and `1` differ).
+    Asked for every statement of every request: the all-strings case stays in C."""
+    values = tuple(value) if isinstance(value, list) else (value,)
+    types = set(map(type, values))
+    if types == {str}:
+        return values
+    if types - {str, bool, int}:
         _as_list(value)  # raises the PolicyError that names the value
     return tuple((type(item).__name__, item) for item in values)
 
 
 @lru_cache(maxsize=8192)
-def _matcher(key: tuple[tuple[str, Any], ...], ignore_case: bool) -> Callable[[str], bool]:
+def _matcher(key: tuple[Any, ...], ignore_case: bool) -> Callable[[str], bool]:
     """Whether a value matches any of an element's patterns: literal ones by set lookup, the
     wildcard ones by one compiled alternation (a managed policy lists hundreds of actions, and
     the access matrix asks every statement thousands of times)."""
-    patterns = _as_list([item for _, item in key])
+    patterns = _as_list([item[1] if isinstance(item, tuple) else item for item in key])
     fold: Callable[[str], str] = str.lower if ignore_case else str
     literal = frozenset(fold(p) for p in patterns if "*" not in p and "?" not in p)
     wild = [p for p in patterns if "*" in p or "?" in p]

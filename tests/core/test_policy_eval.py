@@ -201,3 +201,25 @@ def test_unsupported_or_malformed_documents_are_refused(document: Any, message: 
         validate_policy(document)
     with pytest.raises(PolicyError, match=message):
         evaluate([document], Request("s3:GetObject", "arn:aws:s3:::b/k", context={"k": "v"}))
+
+
+def test_literal_and_wildcard_patterns_of_one_element_are_matched_alike() -> None:
+    """Literal patterns are looked up, wildcard ones matched by one regex: the same decisions."""
+    mixed = policy(
+        allow(Action=["s3:GetObject", "ec2:Describe*", "iam:?etRole"], Resource=["arn:aws:s3:::a", "*"])
+    )
+    for action in ("s3:getobject", "EC2:DescribeVpcs", "iam:GetRole", "iam:SetRole"):
+        assert evaluate([mixed], Request(action, "arn:aws:s3:::a")) == ALLOW, action
+    for action in ("s3:GetObjectAcl", "ec2:RunInstances", "iam:GetRoles", "s3:Get"):
+        assert evaluate([mixed], Request(action, "arn:aws:s3:::a")) == NOT_ALLOWED, action
+    literal_only = policy(allow(Action="s3:GetObject", Resource="arn:aws:s3:::a"))
+    assert evaluate([literal_only], Request("s3:GetObject", "arn:aws:s3:::A")) == NOT_ALLOWED  # case kept
+
+
+def test_values_that_compare_equal_but_read_differently_are_different_patterns() -> None:
+    """`true` and `1` are equal in Python, not in a policy: each keeps its own pattern."""
+    as_bool = policy(allow(Action="s3:GetObject", Resource=[True]))
+    as_int = policy(allow(Action="s3:GetObject", Resource=[1]))
+    assert evaluate([as_bool], Request("s3:GetObject", "true")) == ALLOW
+    assert evaluate([as_int], Request("s3:GetObject", "true")) == NOT_ALLOWED
+    assert evaluate([as_int], Request("s3:GetObject", "1")) == ALLOW
