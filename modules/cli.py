@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -93,11 +94,27 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
     estate = load_estate(args.dir)
     require_environment(estate, args.env, args.dir)
+    if args.stack and args.env:
+        raise UsageError("--stack names the stacks, --env selects them: give one of them")
+    _check_stacks(args.stack, estate)
     endpoint = args.emulator
     _check_emulator(endpoint)
-    stacks = synthesize(estate, args.out, only_env=args.env, emulator_endpoint=endpoint)
+    stacks = synthesize(
+        estate, args.out, only_env=args.env, stacks=args.stack or None, emulator_endpoint=endpoint
+    )
     print(f"synthesized {len(stacks)} stack(s) into {args.out}: {', '.join(stacks)}")
     return EXIT_OK
+
+
+def _check_stacks(names: list[str], estate: Estate) -> None:
+    from modules.config.topology import topology
+
+    known = topology(estate).names
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise UsageError(f"--stack {name}: no such stack{hint}; the stacks: {', '.join(known)}")
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -141,15 +158,15 @@ def _check_review_modes(args: argparse.Namespace) -> None:
         raise UsageError("--matrix lists the shards; --shard runs one: give one of them")
 
 
-def _child_synthesis(args: argparse.Namespace) -> Callable[[Estate, Path, str | None], list[str]]:
+def _child_synthesis(args: argparse.Namespace) -> Callable[[Estate, Path, list[str]], list[str]]:
     from modules import synth
     from modules.review.errors import ToolError
 
-    def synthesize(estate: Estate, out: Path, env: str | None) -> list[str]:
+    def synthesize(estate: Estate, out: Path, stacks: list[str]) -> list[str]:
         # In a child process: the plans that follow get the bindings' memory back.
         try:
             return synth.synthesize_in_child(
-                args.dir, out, only_env=env, emulator=getattr(args, "emulator", None)
+                args.dir, out, stacks=stacks, emulator=getattr(args, "emulator", None)
             )
         except synth.SynthesisError as error:
             raise ToolError(f"synthesis failed: {error}") from None
@@ -247,6 +264,13 @@ def _parser() -> argparse.ArgumentParser:
     access.add_argument("--json", action="store_true", help="the matrix as JSON")
     synth = add("synth", cmd_synth, "synthesize Terraform JSON for every stack, atomically")
     synth.add_argument("--out", type=Path, default=Path("cdktf.out"))
+    synth.add_argument(
+        "--stack",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="synthesize only this stack (repeatable); the review synthesizes what its cache lacks",
+    )
     synth.add_argument(
         "--emulator",
         metavar="URL",

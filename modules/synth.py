@@ -14,12 +14,8 @@ import tempfile
 from pathlib import Path
 
 from modules.config.models import Estate
-from modules.config.topology import ROLE_STACKS
-
-
-def selected_stacks(estate: Estate, only_env: str | None) -> list[str] | None:
-    """`--env prod` synthesizes the role stacks and prod; no flag synthesizes everything."""
-    return None if only_env is None else [*ROLE_STACKS, only_env]
+from modules.config.topology import selected_stacks
+from modules.core.folders import swap_in
 
 
 def synthesize(
@@ -27,12 +23,14 @@ def synthesize(
     out: Path,
     *,
     only_env: str | None = None,
+    stacks: list[str] | None = None,
     emulator_endpoint: str | None = None,
     state_dir: Path | None = None,
 ) -> list[str]:
     """Every selected stack into `out`; with `emulator_endpoint`, rewritten for the emulator target.
 
-    `state_dir`: where the emulator target keeps local state (default: the project's `state/`).
+    `stacks`: exactly these (default: those `only_env` selects). `state_dir`: where the emulator
+    target keeps local state (default: the project's `state/`).
     """
     from modules.stacks.app import build_app  # the only cdktf import on this path
     from modules.targets import emulator
@@ -46,14 +44,14 @@ def synthesize(
             estate,
             staging,
             final_outdir=out,
-            only=selected_stacks(estate, only_env),
+            only=stacks if stacks is not None else selected_stacks(estate, only_env),
         )
         app.synth()
         if emulator_endpoint is not None:  # a target is a transform of the synthesized output
             emulator.retarget_output(
                 staging, endpoint=emulator_endpoint, state_dir=state_dir, final_outdir=out
             )
-        _swap(staging, out)
+        swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return sorted(path.name for path in (out / "stacks").iterdir())
@@ -68,20 +66,23 @@ def synthesize_in_child(
     out: Path,
     *,
     only_env: str | None = None,
+    stacks: list[str] | None = None,
     code: Path | None = None,
     emulator: str | None = None,
 ) -> list[str]:
     """`lz synth` in a child process: the bindings and the jsii runtime (~0.5-1 GB) leave with it.
 
     For callers that go on to do memory-hungry work (the review's Terraform runs) and never need
-    the constructs themselves. `code`: a checkout whose own `modules/` synthesizes (a review's
-    base), with this environment's packages; default: this checkout.
+    the constructs themselves. `stacks`: exactly these. `code`: a checkout whose own `modules/`
+    synthesizes (a review's base), with this environment's packages; default: this checkout.
     """
     if code is not None:  # another checkout's code runs in its own folder: paths must be absolute
         config_dir, out = config_dir.resolve(), out.resolve()
     args = ["synth", "--dir", str(config_dir), "--out", str(out)]
     if only_env is not None:
         args += ["--env", only_env]
+    for stack in stacks or []:
+        args += ["--stack", stack]
     if emulator is not None:
         args += ["--emulator", emulator]
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
@@ -100,15 +101,6 @@ def synthesize_in_child(
         printed = "\n".join((result.stderr or result.stdout).strip().splitlines()[-30:])
         raise SynthesisError(f"`lz {' '.join(args)}` failed (exit {result.returncode}):\n{printed}")
     return sorted(path.name for path in (out / "stacks").iterdir())
-
-
-def _swap(staging: Path, out: Path) -> None:
-    backup = out.with_name(f".{out.name}.old")
-    shutil.rmtree(backup, ignore_errors=True)
-    if out.exists():
-        out.rename(backup)
-    staging.rename(out)
-    shutil.rmtree(backup, ignore_errors=True)
 
 
 # Installed with `python -O -m compileall` by `make install`.

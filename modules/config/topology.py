@@ -5,7 +5,7 @@ Pure data (no cdktf) so `lz validate` and the review can list stacks without the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from modules.config.models import Estate
@@ -56,6 +56,29 @@ def topology(estate: Estate) -> Topology:
         else:
             stacks.append(StackSpec(name, account_key, account_id, region, depends_on))
     return Topology(tuple(stacks), tuple(pending))
+
+
+def stack_estate(estate: Estate, stack: str) -> Estate:
+    """What `stack` is built from, and all it is built from: a role stack, the whole estate (it
+    carries every account); an environment stack, the organization and its own environment.
+
+    Synthesis builds each stack from this (modules/stacks/app.py), so a stack's output is a
+    function of it and of the code: the review reuses a synthesized stack when neither changed
+    (modules/review/synthesis.py)."""
+    if stack in ROLE_STACKS or stack not in estate.environments:
+        return estate
+    return replace(estate, environments={stack: estate.environments[stack]})
+
+
+def selected_stacks(estate: Estate, only_env: str | None) -> list[str] | None:
+    """`--env prod` synthesizes the role stacks and prod; no flag synthesizes everything."""
+    return None if only_env is None else [*ROLE_STACKS, only_env]
+
+
+def stack_names(estate: Estate, only_env: str | None) -> list[str]:
+    """The stacks synthesis builds, estate order: the selected ones whose account has an id."""
+    selected = selected_stacks(estate, only_env)
+    return [name for name in topology(estate).names if selected is None or name in selected]
 
 
 def require_environment(estate: Estate, env: str | None, directory: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from modules.config import Estate, load_estate
-from modules.config.topology import require_environment, topology
+from modules.config.topology import require_environment, stack_names, topology
 from modules.review.change_safety import plan_changes
 from modules.review.errors import ToolError
 from modules.review.live import plan_live
@@ -46,7 +46,8 @@ def run_drift(options: DriftOptions, synthesize: Synthesize, progress: Progress)
         require_environment(estate, options.env, options.config_dir)
         terraform = Terraform(write_cli_config(options.out / "build", provider_source()))
     with progress.step("synthesize stacks"):
-        stacks = synthesize(estate, options.out / "synth", options.env)
+        names = stack_names(estate, options.env)
+        stacks = synthesize(estate, options.out / "synth", names)
     with progress.step(f"plan {len(stacks)} deployed stack(s) with refresh (read only, no lock)"):
         plans = plan_live(
             options.out / "synth",

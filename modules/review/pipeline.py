@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from modules.config import Estate, load_estate
-from modules.config.topology import ORGANIZATION, ROLE_STACKS, require_environment, topology
+from modules.config.topology import ORGANIZATION, ROLE_STACKS, require_environment, stack_names, topology
 from modules.review import prior_state
 from modules.review.base import (
     AUTO,
@@ -61,13 +61,15 @@ from modules.review.policy_set import Policies, load_policies, tree_digest
 from modules.review.progress import Progress
 from modules.review.provenance import config_origin
 from modules.review.shards import Shard, matrix, ordered, resource_count, shard_count, slice_of
+from modules.review.synthesis import Synthesized, synthesis_cache, synthesize_cached
 from modules.review.terraform_cli import StackPlan, Terraform, provider_source, write_cli_config
 from modules.review.verdict import Review
 
 # The code that judges a stack, with everything it imports: a change to it invalidates every
 # cached judgement.
 JUDGING_CODE = ("modules.review.judge",)
-Synthesize = Callable[[Estate, Path, str | None], list[str]]
+# (estate, out, stack names) -> the stacks synthesized into out: exactly those named.
+Synthesize = Callable[[Estate, Path, list[str]], list[str]]
 # (config dir, out, env, code checkout) -> stacks: synthesizes a base with the base's own code.
 SynthesizeBase = Callable[[Path, Path, str | None, Path], list[str]]
 LIVE_STATE = "deployed state from each stack's backend, refreshed from AWS (read only, no lock)"
@@ -197,12 +199,14 @@ def _collect(
         started.base_ref,
     )
     build = options.out / "build"
+    synth_dir = options.out / "synth"
     with ThreadPoolExecutor(max_workers=1) as background:
         primed = background.submit(prime_plugin_cache, terraform, build)  # overlaps the bindings import
-        with _timed(progress, timings, "synth", "synthesize stacks (imports the provider bindings)"):
-            stacks = synthesize(estate, options.out / "synth", options.env)
+        with _timed(progress, timings, "synth", "synthesize stacks (what the synthesis cache lacks)"):
+            synthesized = _synthesize(options, estate, synthesize, synth_dir)
         primed.result()
-    synth_dir = options.out / "synth"
+    progress.note(synthesized.describe())
+    stacks = synthesized.stacks
     stacks = ordered(stacks, topology(estate).names)
     tools = tool_identity(terraform, build)
     cache_root = options.plan_cache or options.out / "plan-cache"
@@ -254,6 +258,18 @@ def _collect(
     judged.reused_plans = [plan.name for plan in plans if plan.reused]
     judged.reused_checkov = list(scan.reused)
     return Collected(estate, policies, stacks, selection.stacks, judged, identity)
+
+
+def _synthesize(options: Options, estate: Estate, synthesize: Synthesize, synth_dir: Path) -> Synthesized:
+    """The stacks of this review, each one unchanged since a cached synthesis taken from it."""
+    names = stack_names(estate, options.env)
+    cache = synthesis_cache(options.plan_cache / "synthesis") if options.plan_cache else None
+    synthesized = synthesize_cached(
+        estate, names, synth_dir, lambda wanted, out: synthesize(estate, out, wanted), cache
+    )
+    # A review of every stack drops the entries of stacks the estate no longer has.
+    _evict(cache, None if options.env is None else names)
+    return synthesized
 
 
 def _scan(

@@ -7,7 +7,7 @@ from pathlib import Path
 from cdktf import App
 
 from modules.config.models import Estate
-from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY, StackSpec, topology
+from modules.config.topology import LOG_ARCHIVE, ORGANIZATION, SECURITY, StackSpec, stack_estate, topology
 from modules.stacks.base import AccountStack
 from modules.stacks.environment import EnvironmentStack
 from modules.stacks.log_archive import LogArchiveStack
@@ -22,6 +22,7 @@ ROLE_STACK_CLASSES: dict[str, type[AccountStack]] = {
 
 
 def _build_stack(app: App, spec: StackSpec, estate: Estate, outdir: Path) -> AccountStack:
+    estate = stack_estate(estate, spec.name)  # nothing else reaches the stack
     common = {"estate": estate, "account_id": spec.account_id, "home_region": spec.region, "outdir": outdir}
     if spec.name in ROLE_STACK_CLASSES:
         return ROLE_STACK_CLASSES[spec.name](app, spec.name, **common)  # type: ignore[arg-type]

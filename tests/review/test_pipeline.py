@@ -7,6 +7,7 @@ Synthesis reuses the session's synthesized sample (one bindings import per test 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import shutil
 import sys
@@ -46,11 +47,15 @@ SHORT_LOG_GROUP = {"name": "/lz/short", "retention_in_days": 30}
 Edit = Callable[[str, dict[str, Any]], None]
 
 
-def fake_synth(source: Path, only: list[str] | None = None, edit: Edit | None = None) -> Any:
-    """Stands in for modules.synth.synthesize_in_child: copies synthesized stacks, optionally edited."""
+_FAKES = itertools.count(1)
 
-    def synthesize(config_dir: Path, out: Path, env: str | None) -> list[str]:
-        names = only or sorted(path.name for path in (source / "stacks").iterdir())
+
+def fake_synth(source: Path, edit: Edit | None = None) -> Any:
+    """Stands in for modules.synth.synthesize_in_child: copies the stacks asked for, optionally
+    edited. Each stand-in is other code to the synthesis cache: its `identity` is its own."""
+
+    def synthesize(config_dir: Path, out: Path, stacks: list[str] | None) -> list[str]:
+        names = stacks or sorted(path.name for path in (source / "stacks").iterdir())
         shutil.rmtree(out, ignore_errors=True)
         for name in names:
             shutil.copytree(source / "stacks" / name, out / "stacks" / name)
@@ -61,6 +66,7 @@ def fake_synth(source: Path, only: list[str] | None = None, edit: Edit | None = 
                 path.write_text(json.dumps(stack))
         return names
 
+    synthesize.identity = f"stand-in synthesis {next(_FAKES)}"  # type: ignore[attr-defined]
     return synthesize
 
 
@@ -68,8 +74,11 @@ def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, synth: Any = None) -> 
     monkeypatch.chdir(ROOT)
     if synth is not None:
         monkeypatch.setattr(
-            "modules.synth.synthesize_in_child", lambda d, o, only_env=None, **_: synth(d, o, only_env)
+            "modules.synth.synthesize_in_child",
+            lambda d, o, only_env=None, stacks=None, **_: synth(d, o, stacks),
         )
+        identity = getattr(synth, "identity", f"stand-in synthesis {next(_FAKES)}")
+        monkeypatch.setattr("modules.review.synthesis.synthesis_identity", lambda: identity)
     return main(["review", *argv])
 
 
@@ -117,8 +126,8 @@ def test_a_failing_resource_and_a_protected_destroy_fail_the_review(
     state.mkdir()
     (state / "log-archive.tfstate").write_text(json.dumps(STATE_KEY))
     out = tmp_path / "out"
-    synth = fake_synth(sample_synth_dir, ["log-archive", "prod"], add_short_log_group)
-    code = run(["--out", str(out), "--state-dir", str(state)], monkeypatch, synth)
+    synth = fake_synth(sample_synth_dir, add_short_log_group)
+    code = run(["--out", str(out), "--state-dir", str(state), "--env", "prod"], monkeypatch, synth)
     captured = capsys.readouterr()
     printed = captured.out
     assert code == 1, captured.err[-3000:]
@@ -151,9 +160,9 @@ def test_checkov_running_zero_checks_is_a_tool_failure(
     fake.chmod(0o755)
     monkeypatch.setenv("LZ_CHECKOV", str(fake))
     code = run(
-        ["--out", str(tmp_path / "out"), "--state-dir", str(tmp_path)],
+        ["--out", str(tmp_path / "out"), "--state-dir", str(tmp_path), "--env", "dev"],
         monkeypatch,
-        fake_synth(sample_synth_dir, ["dev"]),
+        fake_synth(sample_synth_dir),
     )
     assert code == 2
     assert "checkov ran zero checks" in capsys.readouterr().err
@@ -309,10 +318,10 @@ def test_a_review_of_one_environment_keeps_the_other_environments_cache_entries(
             for stack in sorted((cache / kind).iterdir())
         }
 
-    def review(*extra: str, only: list[str] | None = None, edit: Edit | None = None) -> None:
+    def review(*extra: str, edit: Edit | None = None) -> None:
         state = tmp_path / "no-state"
         args = ["--out", str(tmp_path / "out"), "--state-dir", str(state), "--plan-cache", str(cache)]
-        assert run([*args, *extra], monkeypatch, fake_synth(sample_synth_dir, only, edit)) in (0, 1)
+        assert run([*args, *extra], monkeypatch, fake_synth(sample_synth_dir, edit)) in (0, 1)
 
     review()
     whole = entries()
@@ -324,7 +333,7 @@ def test_a_review_of_one_environment_keeps_the_other_environments_cache_entries(
             stack.setdefault("locals", {})["changed"] = True
 
     # What `lz synth --env dev` writes: the role stacks and dev (changed here), not prod or stg.
-    review("--env", "dev", only=["organization", "log-archive", "security", "dev"], edit=change_dev)
+    review("--env", "dev", edit=change_dev)
     after = entries()
     for kind in ("plans", "checkov"):
         for stack in ("prod", "stg", "organization"):
