@@ -8,12 +8,13 @@ stack's state untouched.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import Deployment
-from tests.e2e.harness import client, free_port, isolate, moto_server, session_for
+from tests.e2e.harness import StackRun, client, free_port, isolate, moto_server, session_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.synth, pytest.mark.terraform]
 
@@ -36,6 +37,40 @@ def create_log_archive_bucket(deployment: Deployment, endpoint: str) -> None:
         Bucket=deployment.estate.log_bucket,
         CreateBucketConfiguration={"LocationConstraint": org.home_region},
     )
+
+
+# A create AWS accepted while Terraform was stopping: the flow log exists, the state lacks it.
+ORPHANED_FLOW_LOG = re.compile(
+    r"Error: creating Flow Log \((?P<resource>[^)]+)\)[^\n]*FlowLogAlreadyExists"
+    r".*?with (?P<address>aws_flow_log\.[^,\s]+)",
+    re.S,
+)
+
+
+def adopt_orphans(deployment: Deployment, endpoint: str, run: StackRun) -> list[str]:
+    """The runbook's second case, as an operator follows it: each resource the re-run says
+    already exists is imported (`terraform import <address> <id>`). Returns the addresses."""
+    org = deployment.estate.organization
+    audit = org.accounts.audit.id
+    assert audit is not None
+    session = session_for(endpoint, audit, org.deployment.role_name)
+    adopted = []
+    for match in ORPHANED_FLOW_LOG.finditer(run.apply_output or ""):
+        filters = [{"Name": "resource-id", "Values": [match["resource"]]}]
+        found = [
+            flow_log["FlowLogId"]
+            for region in org.approved_regions
+            for flow_log in client(session, "ec2", endpoint, region).describe_flow_logs(Filter=filters)[
+                "FlowLogs"
+            ]
+        ]
+        assert len(found) == 1, f"expected one orphaned flow log of {match['resource']}, found {found}"
+        imported = deployment.deployer.terraform.run(
+            run.directory, "import", "-no-color", match["address"], found[0]
+        )
+        assert imported.returncode == 0, imported.stdout + imported.stderr
+        adopted.append(match["address"])
+    return adopted
 
 
 def digest(path: Path) -> str:
@@ -62,6 +97,8 @@ def test_interrupted_apply_converges_when_rerun(deployment: Deployment, tmp_path
         )
 
         deployer.apply(run)  # the same command again, nothing else
+        if run.apply_error is not None and adopt_orphans(deployment, endpoint, run):
+            deployer.apply(run)  # the runbook: what the interrupt orphaned imported, then again
         assert run.apply_error is None, run.apply_error
         deployer.replan(run)
         assert run.replan_exit_code == 0, run.replan_output
