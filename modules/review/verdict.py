@@ -65,8 +65,12 @@ class Review:
     def exit_code(self) -> int:
         return EXIT_OK if self.ok else EXIT_FINDINGS
 
-    def status_counts(self, stack: str) -> Counter[str]:
-        return Counter(result.status for result in self.results if result.stack == stack)
+    def status_counts(self) -> dict[str, Counter[str]]:
+        """Stack -> how many results of each status (every stack of the review, once through)."""
+        counts: dict[str, Counter[str]] = {stack: Counter() for stack in self.stacks}
+        for result in self.results:
+            counts.setdefault(result.stack, Counter())[result.status] += 1
+        return counts
 
     def change_counts(self, stack: str) -> Counter[str]:
         return Counter(change.action for change in self.changes.get(stack, []))

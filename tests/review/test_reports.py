@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +126,34 @@ def test_sarif_stays_within_githubs_limits_of_runs_and_results(monkeypatch: pyte
     assert runs[-1]["tool"]["driver"]["properties"]["results_left_out"] == 47 - 30
     single = json.loads(sarif.render_sarif(review()))["runs"]
     assert [run["automationDetails"]["id"] for run in single] == ["lz-review/"]
+
+
+def test_report_json_holds_every_field_and_one_result_per_line() -> None:
+    from dataclasses import asdict
+
+    from modules.review.reports.json_report import render_json
+
+    def as_json(value: Any) -> Any:  # what the earlier `dataclasses.asdict` rendering gave
+        return json.loads(json.dumps(value))
+
+    verdict = review(failures=3)
+    text = render_json(verdict)
+    data = json.loads(text)
+    assert data["results"] == as_json(
+        [{**asdict(result), "status": result.status} for result in verdict.results]
+    )
+    assert data["results"][1]["waiver"] == as_json(asdict(WAIVER))  # a nested record, whole
+    assert data["changes"] == as_json([asdict(change) for change in verdict.changes["prod"]])
+    assert data["sensitive_changes"] == as_json([asdict(change) for change in verdict.sensitive])
+    assert data["stacks"]["dev"]["results"] == {"failed": 3}
+    lines = text.splitlines()
+    assert sum(line.startswith('    {"source": ') for line in lines) == len(verdict.results)
+    assert lines[0] == "{" and lines[-1] == "}" and text.endswith("}\n")
+
+
+def test_report_json_of_an_empty_review_is_valid() -> None:
+    from modules.review.reports.json_report import render_json
+
+    empty = Review(estate="acme", stacks=[], results=[])
+    data = json.loads(render_json(empty))
+    assert data["results"] == [] and data["stacks"] == {} and data["verdict"] == "passed"

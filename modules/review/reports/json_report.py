@@ -6,18 +6,52 @@ import dataclasses
 import json
 from typing import Any
 
+from modules.review.model import Result
 from modules.review.verdict import Review
 
 SCHEMA_VERSION = 1
 
 
-def _result(result: Any) -> dict[str, Any]:
-    data: dict[str, Any] = dataclasses.asdict(result)
-    data["status"] = result.status
-    return data
+def _plain(value: Any) -> Any:
+    """A dataclass as the encoder meets it: its fields by name (a result also says its status).
+    The C encoder walks what is inside, so nothing is copied first (`dataclasses.asdict` deep-
+    copies every value: most of the time of a 100-environment report)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+        if isinstance(value, Result):
+            data["status"] = value.status
+        return data
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+# Without `indent` the json module encodes in C; the layout is made by `_layout`.
+_encode = json.JSONEncoder(default=_plain, separators=(", ", ": ")).encode
+
+
+def _layout(document: dict[str, Any]) -> str:
+    """One line per top-level key, and per entry of a top-level list or mapping: readable and
+    diffable line by line, each line encoded by the C encoder."""
+    lines = ["{"]
+    for index, (key, value) in enumerate(document.items()):
+        comma = "," if index < len(document) - 1 else ""
+        if isinstance(value, (list, dict)) and value:
+            entries = (
+                [_encode(entry) for entry in value]
+                if isinstance(value, list)
+                else [f"{_encode(name)}: {_encode(entry)}" for name, entry in value.items()]
+            )
+            opening, closing = ("[", "]") if isinstance(value, list) else ("{", "}")
+            lines.append(f"  {_encode(key)}: {opening}")
+            lines.append(",\n".join(f"    {entry}" for entry in entries))
+            lines.append(f"  {closing}{comma}")
+        else:
+            lines.append(f"  {_encode(key)}: {_encode(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def render_json(review: Review) -> str:
+    statuses = review.status_counts()
     document = {
         "schema_version": SCHEMA_VERSION,
         "estate": review.estate,
@@ -35,7 +69,7 @@ def render_json(review: Review) -> str:
         "stacks": {
             stack: {
                 "config_file": review.config_files.get(stack, ""),
-                "results": dict(review.status_counts(stack)),
+                "results": dict(statuses[stack]),
                 "changes": dict(review.change_counts(stack)),
                 "plan_reused": stack in review.reused_plans,
                 "checkov_reused": stack in review.reused_checkov,
@@ -45,11 +79,11 @@ def render_json(review: Review) -> str:
         },
         "removed_stacks": review.removed_stacks,
         "changed_stacks": review.changed,
-        "results": [_result(result) for result in review.results],
+        "results": review.results,
         "access": {k: v for k, v in review.access.items() if k != "text"},
         "policy_issues": [str(issue) for issue in review.policy_issues],
-        "changes": [dataclasses.asdict(c) for changes in review.changes.values() for c in changes],
-        "sensitive_changes": [dataclasses.asdict(change) for change in review.sensitive],
+        "changes": [change for changes in review.changes.values() for change in changes],
+        "sensitive_changes": review.sensitive,
         "compliance": [
             {
                 "id": row.requirement.id,
@@ -65,4 +99,4 @@ def render_json(review: Review) -> str:
         "unused_suppressions": review.unused_suppressions,
         "timings_seconds": review.timings,
     }
-    return json.dumps(document, indent=2) + "\n"
+    return _layout(document)

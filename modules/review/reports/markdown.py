@@ -62,8 +62,9 @@ def _summary(review: Review) -> str:
         "suppressed",
     ]
     rows = []
+    statuses = review.status_counts()
     for stack in review.stacks:
-        changes, status = review.change_counts(stack), review.status_counts(stack)
+        changes, status = review.change_counts(stack), statuses[stack]
         label = f"`{stack}` (unchanged: cached results)" if stack in review.unchanged else f"`{stack}`"
         rows.append(
             [
