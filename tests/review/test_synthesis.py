@@ -175,13 +175,3 @@ def test_lz_synth_writes_exactly_the_stacks_named(tmp_path: Path, capsys: pytest
     assert main(["synth", "--dir", str(SAMPLE), "--out", str(out), "--stack", "dev", "--env", "dev"]) == 2
     assert "give one of them" in capsys.readouterr().err
     assert sorted(path.name for path in (out / "stacks").iterdir()) == ["dev", "security"]  # untouched
-
-
-def test_without_a_cache_a_stack_the_synthesis_skipped_is_an_error(tmp_path: Path) -> None:
-    estate = load_estate(SAMPLE)
-    child = Recording(estate, tmp_path)
-    names = topology(estate).names
-    done = synthesize_cached(estate, names, tmp_path / "synth", child, None)
-    assert done.reused == [] and done.stacks == sorted(names) and child.asked == [names]
-    with pytest.raises(ToolError, match="did not write the stack"):
-        synthesize_cached(estate, names, tmp_path / "synth", lambda wanted, out: child(wanted[1:], out), None)
