@@ -206,8 +206,7 @@ def _collect(
             synthesized = _synthesize(options, estate, synthesize, synth_dir)
         primed.result()
     progress.note(synthesized.describe())
-    stacks = synthesized.stacks
-    stacks = ordered(stacks, topology(estate).names)
+    stacks = ordered(synthesized.stacks, topology(estate).names)
     tools = tool_identity(terraform, build)
     cache_root = options.plan_cache or options.out / "plan-cache"
     cache = plan_cache(options.plan_cache / "plans", tools) if options.plan_cache else None

@@ -39,14 +39,16 @@ def load_policies(root: Path, today: dt.date) -> Policies:
     return Policies(checks, suppressions, change_safety, baseline, issues)
 
 
-def tree_digest(root: Path, skip: frozenset[str] = NOT_POLICY) -> str:
-    """A hash of every file under `root` (names and bytes), Markdown and folders named in `skip`
-    left out."""
+def tree_digest(
+    root: Path, skip: frozenset[str] = NOT_POLICY, skip_suffixes: frozenset[str] = frozenset({DOCUMENTATION})
+) -> str:
+    """A hash of every file under `root` (names and bytes), files ending in `skip_suffixes`
+    (Markdown) and folders named in `skip` left out."""
     digest = hashlib.sha256()
     if root.is_dir():
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
-            if path.is_file() and path.suffix != DOCUMENTATION and not skip.intersection(relative.parts):
+            if path.is_file() and path.suffix not in skip_suffixes and not skip.intersection(relative.parts):
                 digest.update(f"\0{relative.as_posix()}\0".encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -31,12 +31,13 @@ from modules.core.folders import swap_in
 from modules.deployment.config import LOCAL_STATE_DIR
 from modules.review.content_cache import SOURCE_ROOT, ContentCache, Inputs, code_digest
 from modules.review.errors import ToolError
+from modules.review.policy_set import tree_digest
 
 # What synthesizes a stack, with every project module it imports.
 SYNTHESIS_CODE = ("modules.stacks.app", "modules.synth", "modules.targets.emulator")
 # Data files synthesis reads (policy templates, service tables): every file, whatever reads it.
 SYNTHESIS_DATA = (SOURCE_ROOT / "policies", SOURCE_ROOT / "modules")
-_CODE_SUFFIXES = {".py", ".pyc", ".md"}  # .py is hashed by import; .md is documentation
+_NOT_DATA = frozenset({".py", ".pyc", ".md"})  # .py is hashed by import; .md is documentation
 BINDING_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii")
 STACK_FILE = "cdk.tf.json"
 
@@ -62,9 +63,8 @@ def synthesis_cache(directory: Path) -> ContentCache:
 def synthesis_identity() -> str:
     """The code, the data and the packages that synthesize: any change makes every entry stale."""
     digest = hashlib.sha256(code_digest(SYNTHESIS_CODE).encode())
-    for path in _data_files():
-        digest.update(f"\0{path.relative_to(SOURCE_ROOT).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
+    for root in SYNTHESIS_DATA:
+        digest.update(f"\0{root.name}\0{tree_digest(root, frozenset({'__pycache__'}), _NOT_DATA)}".encode())
     for package in BINDING_PACKAGES:
         digest.update(f"\0{package}=={_version(package)}".encode())
     digest.update(f"\0python {sys.version_info.major}.{sys.version_info.minor}".encode())
@@ -128,15 +128,6 @@ def _require(made: Iterable[str], asked: list[str]) -> None:
     absent = sorted(set(asked) - set(made))
     if absent:
         raise ToolError(f"synthesis did not write the stack(s) {', '.join(absent)}")
-
-
-def _data_files() -> list[Path]:
-    files = []
-    for root in SYNTHESIS_DATA:
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix not in _CODE_SUFFIXES and "__pycache__" not in path.parts:
-                files.append(path)
-    return files
 
 
 def _version(package: str) -> str:
